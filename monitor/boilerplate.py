@@ -18,8 +18,8 @@ _FLAGS = re.IGNORECASE | re.DOTALL
 
 # Shared fragments. Apostrophes and quotes come straight and curly from the scrapers.
 _APOS = "['’]"
-_OPEN_Q = "[\"“«„]?\\s*"
-_CLOSE_Q = "\\s*[\"”»“]?"
+_OPEN_Q = '["“«„]?\\s*'
+_CLOSE_Q = '\\s*["”»“]?'
 _END = r"\s*[.!:…]*"  # optional closing punctuation of a furniture line
 _SEP = r"\s*[:»›>|•·–-]?\s*"  # what sits between a label and a link text
 
@@ -373,8 +373,7 @@ _AD_RULES = (
             "реклама",
         )
         + r"(?:\s*[-–:]?\s*(?:scroll (?:down )?to continue(?: reading)?|continue reading below|"
-        r"story continues below(?: advertisement)?))?"
-        + _END,
+        r"story continues below(?: advertisement)?))?" + _END,
         ("en", "fr", "de", "es", "ru"),
         80,
     ),

@@ -1,0 +1,422 @@
+"""The cleaner: raw article text (scraped page, feed HTML, full web page, plain text) in,
+``CleanedArticle`` out — paragraphs to keep plus an audit trail of everything dropped.
+
+Pure functions, no I/O. Every input kind is reduced to a list of candidate paragraphs and
+then goes through ONE pipeline (``_filter``): headline repeat → rule-based boilerplate →
+learned (per-source) boilerplate → exact repeat → near repeat → keep. The first
+occurrence of a repeated paragraph is kept; later copies cite its 1-based kept index.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+import lxml.html
+from lxml import etree
+
+from monitor.boilerplate import match_rule
+from monitor.learned import paragraph_key
+from monitor.models import CleanedArticle, Removed
+
+CLEANER_VERSION = "1.0"
+
+# ---------------------------------------------------------------- text normalisation
+
+# Invisible characters the scrapers leave behind; control characters also break lxml.
+_JUNK = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff\u200e\u200f]")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _normalise_text(text: str) -> str:
+    """Document-level fixes done once, not per paragraph (cheaper on the hot path)."""
+    if not text.isascii():
+        text = _JUNK.sub("", text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    elif _JUNK.search(text):
+        text = _JUNK.sub("", text)
+    # Feeds double-escape; a literal "&amp;" in text is almost always an escaping slip.
+    if "&" in text and _ENTITY.search(text):
+        text = html_lib.unescape(text)
+    return text
+
+
+def _fold_spaces(line: str) -> str:
+    # str.split() folds every Unicode space (NBSP, thin spaces) and is the fastest way.
+    return " ".join(line.split())
+
+
+def _lines(text: str) -> list[str]:
+    """Non-empty, whitespace-folded lines: each line of a text page is one paragraph."""
+    out = []
+    for line in text.splitlines():
+        folded = _fold_spaces(line)
+        if folded:
+            out.append(folded)
+    return out
+
+
+# ---------------------------------------------------------------- headline recognition
+
+_HEADLINE_MAX_CHARS = 200
+_HEADLINE_MAX_WORDS = 30
+
+
+def _title_cased(words: list[str]) -> bool:
+    long_words = [w for w in words if len(w) >= 4 and w[0].isalpha()]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
+
+
+def _looks_like_headline(line: str, following: str | None) -> bool:
+    """Short, one line, no trailing colon/comma. A final period is allowed only when the
+    line is Title Cased or clearly shorter than the paragraph after it (many archives,
+    e.g. wire copy, end every headline with a period)."""
+    words = line.split()
+    if following is None or len(line) > _HEADLINE_MAX_CHARS or len(words) > _HEADLINE_MAX_WORDS:
+        return False
+    if line[-1] in ",:;":
+        return False
+    if line[-1] != ".":
+        return True
+    return _title_cased(words) or len(following) > 2 * len(line)
+
+
+# ---------------------------------------------------------------- the shared pipeline
+
+_NEAR_MIN_WORDS = 8  # below this one changed word already looks like a different text
+_NEAR_THRESHOLD = 0.7  # word-bigram Jaccard of digit-folded keys
+
+
+def _bigrams(key: str) -> frozenset[tuple[str, str]]:
+    words = key.split()
+    if len(words) < _NEAR_MIN_WORDS:
+        return frozenset()
+    return frozenset(zip(words, words[1:], strict=False))
+
+
+@dataclass
+class _State:
+    """What the pipeline remembers while walking one article's paragraphs."""
+
+    learned: frozenset[str]
+    title_key: str | None
+    kept: list[str] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    exact: dict[str, int] = field(default_factory=dict)  # casefolded text → kept index
+    near: list[tuple[frozenset[tuple[str, str]], int]] = field(default_factory=list)
+
+
+def _near_duplicate_of(shingles: frozenset[tuple[str, str]], state: _State) -> int | None:
+    n = len(shingles)
+    for other, index in state.near:
+        m = len(other)
+        # Jaccard ≥ t needs min/max size ≥ t: skip the set work for most pairs.
+        if min(n, m) < _NEAR_THRESHOLD * max(n, m):
+            continue
+        inter = len(shingles & other)
+        if inter >= _NEAR_THRESHOLD * (n + m - inter):
+            return index
+    return None
+
+
+def _reason(paragraph: str, state: _State) -> str | None:
+    """Why ``paragraph`` is dropped, or None to keep it (and remember it)."""
+    folded = paragraph.casefold()
+    if folded == state.title_key:
+        return "headline"
+    rule = match_rule(paragraph)
+    if rule:
+        return rule
+    key = paragraph_key(paragraph)
+    if key in state.learned:
+        return "learned-boilerplate"
+    if folded in state.exact:
+        return f"duplicate-of-paragraph-{state.exact[folded]}"
+    shingles = _bigrams(key)
+    if shingles:
+        index = _near_duplicate_of(shingles, state)
+        if index is not None:
+            return f"near-duplicate-of-paragraph-{index}"
+    _keep(paragraph, folded, shingles, state)
+    return None
+
+
+def _keep(paragraph: str, folded: str, shingles: frozenset, state: _State) -> None:
+    state.kept.append(paragraph)
+    index = len(state.kept)
+    state.exact.setdefault(folded, index)
+    if shingles:
+        state.near.append((shingles, index))
+
+
+def _filter(
+    paragraphs: list[str],
+    *,
+    title: str | None,
+    published: date | None,
+    learned: frozenset[str],
+    removed: list[Removed] | None = None,
+    header_code: int | None = None,
+) -> CleanedArticle:
+    title_key = title.casefold() if title else None
+    state = _State(learned=learned, title_key=title_key, removed=list(removed or ()))
+    for p in paragraphs:
+        reason = _reason(p, state)
+        if reason:
+            state.removed.append(Removed(p, reason))
+    return CleanedArticle(
+        title=title,
+        published=published,
+        paragraphs=tuple(state.kept),
+        removed=tuple(state.removed),
+        header_code=header_code,
+    )
+
+
+# ---------------------------------------------------------------- scraped text pages
+
+_HEADER = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+(\d{1,4}))?\s*")
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _split_header(raw: str) -> tuple[re.Match[str] | None, str, str]:
+    """(header match, header line, rest of the page)."""
+    first, _, rest = raw.lstrip("\r\n").partition("\n")
+    m = _HEADER.fullmatch(first)
+    return (m, first, rest) if m else (None, "", raw)
+
+
+def _pick_headline(lines: list[str]) -> tuple[str | None, list[Removed], list[str]]:
+    """The first title-like line after any leading boilerplate (error-page text)."""
+    removed: list[Removed] = []
+    for i, line in enumerate(lines):
+        rule = match_rule(line)
+        if rule:
+            removed.append(Removed(line, rule))
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if _looks_like_headline(line, following):
+            removed.append(Removed(line, "headline"))
+            return line, removed, lines[i + 1 :]
+        return None, removed, lines[i:]
+    return None, removed, []
+
+
+def clean_scraped_page(raw: str, learned: frozenset[str] = frozenset()) -> CleanedArticle:
+    """A scraper's text page: ``" date YYYY-MM-DD CODE"`` then one paragraph per line."""
+    header, header_line, rest = _split_header(raw)
+    removed = [Removed(header_line.strip(), "header")] if header else []
+    title, lead_removed, body = _pick_headline(_lines(_normalise_text(rest)))
+    return _filter(
+        body,
+        title=title,
+        published=_parse_date(header.group(1)) if header else None,
+        learned=learned,
+        removed=removed + lead_removed,
+        header_code=int(header.group(2)) if header and header.group(2) else None,
+    )
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def clean_plain_text(raw: str, learned: frozenset[str] = frozenset()) -> CleanedArticle:
+    """A plain text article: optional headline line, then one paragraph per non-empty line."""
+    lines = _lines(_normalise_text(raw))
+    title = None
+    removed: list[Removed] = []
+    if lines and _looks_like_headline(lines[0], lines[1] if len(lines) > 1 else None):
+        title = lines[0]
+        removed.append(Removed(title, "headline"))
+        lines = lines[1:]
+    return _filter(lines, title=title, published=None, learned=learned, removed=removed)
+
+
+# ---------------------------------------------------------------- HTML
+
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "caption",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+# Their text is code, styling or a nested document, never article prose.
+_SKIP_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head"]
+)
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def _parse_html(html: str) -> etree._Element | None:
+    try:
+        return lxml.html.fromstring(html)
+    except ValueError:  # an XML encoding declaration in a str: parse the bytes instead
+        try:
+            return lxml.html.fromstring(html.encode("utf-8"))
+        except Exception:  # garbage in must never raise
+            return None
+    except Exception:  # lxml raises ParserError on empty/odd input
+        return None
+
+
+class _Blocks:
+    """Collects text pieces and cuts them into paragraphs at block boundaries."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.paragraphs: list[str] = []
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+
+    def cut(self) -> None:
+        if self.parts:
+            self.paragraphs.append("".join(self.parts))
+            self.parts = []
+
+
+def _walk(root: etree._Element) -> list[str]:
+    blocks = _Blocks()
+    skipping = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else None  # comments/PIs: not a str
+        if event == "start":
+            skipping += tag in _SKIP_TAGS
+            if skipping or tag is None:
+                continue
+            if tag in _BLOCK_TAGS:
+                blocks.cut()
+            blocks.add(el.text)
+            continue
+        skipping -= tag in _SKIP_TAGS
+        if not skipping:
+            if tag in _BLOCK_TAGS:
+                blocks.cut()
+            blocks.add(el.tail)
+    blocks.cut()
+    return blocks.paragraphs
+
+
+def _html_paragraphs(html: str) -> list[str]:
+    text = _normalise_text_for_html(html)
+    root = _parse_html(text) if text.strip() else None
+    if root is None:  # unparseable: strip anything tag-like and treat as text
+        return _lines(_normalise_text(_TAG_RE.sub("\n", html)))
+    return [p for p in map(_fold_spaces, _walk(root)) if p]
+
+
+def _normalise_text_for_html(html: str) -> str:
+    # Only the junk removal up front: lxml decodes entities itself, and unescaping before
+    # parsing would turn "&lt;b&gt;" text into markup.
+    return _JUNK.sub("", html)
+
+
+def clean_html_fragment(
+    html: str, title: str | None = None, learned: frozenset[str] = frozenset()
+) -> CleanedArticle:
+    """Feed content/summary HTML → paragraphs (blocks and <br> split them)."""
+    paragraphs = [_normalise_text(p) for p in _html_paragraphs(html or "")]
+    clean_title = _fold_spaces(_normalise_text(title)) if title else None
+    return _filter(paragraphs, title=clean_title or None, published=None, learned=learned)
+
+
+def _trafilatura(html: str) -> tuple[str | None, str | None, str | None]:
+    """(title, date, text) from trafilatura, or Nones when it finds no article."""
+    import trafilatura  # heavy import: only the full-page path pays for it
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=False
+        )
+    except Exception:  # a broken page is data, not a crash
+        return None, None, None
+    if doc is None:
+        return None, None, None
+    return doc.title, doc.date, doc.text
+
+
+def clean_full_page(html: str, learned: frozenset[str] = frozenset()) -> CleanedArticle:
+    """A full article web page: main text via trafilatura, then the shared pipeline."""
+    title, when, text = _trafilatura(html or "")
+    if not text:  # not an article page trafilatura recognises: clean it as a fragment
+        return clean_html_fragment(html, title=title, learned=learned)
+    clean_title = _fold_spaces(_normalise_text(title)) if title else None
+    return _filter(
+        _lines(_normalise_text(text)),
+        title=clean_title or None,
+        published=_parse_date(when),
+        learned=learned,
+    )
+
+
+# ---------------------------------------------------------------- dispatch
+
+_HTML_HINT = re.compile(
+    r"<\s*(?:!doctype|html|head|body|div|p|article|section|span|a|br|table|ul|ol|li|h[1-6]|"
+    r"script|style|meta)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def _is_scraped(raw: str) -> bool:
+    return _split_header(raw)[0] is not None
+
+
+def clean_document(
+    raw: str, *, html: bool | None = None, learned: frozenset[str] = frozenset()
+) -> CleanedArticle:
+    """Detect the kind of ``raw`` and clean it: scraped page, HTML page or plain text."""
+    if html is None and _is_scraped(raw):
+        return clean_scraped_page(raw, learned)
+    if html or (html is None and _HTML_HINT.search(raw, 0, 4000)):
+        return clean_full_page(raw, learned)
+    return clean_plain_text(raw, learned)

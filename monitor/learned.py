@@ -1,0 +1,42 @@
+"""Per-source boilerplate learned from the source's own articles.
+
+A paragraph that recurs in a large share of one source's articles (a sign-off, a
+syndication disclaimer, a promo line) is furniture even when no rule knows its wording.
+Keys fold case, digits and whitespace so "© 2025" and "© 2026" variants count as one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+_DIGITS = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+_MIN_KEY_CHARS = 3  # "—", "*", "|" recur everywhere and say nothing about the source
+
+
+def paragraph_key(p: str) -> str:
+    """Normalised key of a paragraph: casefolded, every digit → 0, whitespace folded."""
+    return _SPACES.sub(" ", _DIGITS.sub("0", p.casefold())).strip()
+
+
+def learn_source_boilerplate(
+    articles: Iterable[Sequence[str]], *, min_share: float = 0.5, min_articles: int = 5
+) -> frozenset[str]:
+    """Keys of paragraphs found in at least ``min_share`` of one source's articles.
+
+    ``articles`` are the paragraph lists of ONE source. Returns an empty set when the
+    source has fewer than ``min_articles`` articles: too few to tell furniture from a
+    story that simply ran twice.
+    """
+    counts: Counter[str] = Counter()
+    n = 0
+    for paragraphs in articles:
+        n += 1
+        # A set per article: a line repeated inside one article counts once.
+        counts.update({k for k in map(paragraph_key, paragraphs) if len(k) >= _MIN_KEY_CHARS})
+    if n < max(min_articles, 1):
+        return frozenset()
+    needed = min_share * n
+    return frozenset(k for k, c in counts.items() if c >= needed)
