@@ -385,6 +385,11 @@ _AD_RULES = (
     ),
 )
 
+_SEPARATOR_RULES = (
+    # "___", "* * *", "—": section dividers with no letter or digit in them.
+    Rule("separator", r"[\W_]+", ("*",), 40),
+)
+
 RULES: tuple[Rule, ...] = (
     *_ERROR_RULES,
     *_LEGAL_RULES,
@@ -394,6 +399,7 @@ RULES: tuple[Rule, ...] = (
     *_SHARE_RULES,
     *_READ_MORE_RULES,
     *_AD_RULES,
+    *_SEPARATOR_RULES,
 )
 
 # Paragraphs above this length only face the rules that allow them (disclaimers, cookie

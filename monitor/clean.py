@@ -64,6 +64,7 @@ def _lines(text: str) -> list[str]:
 
 _HEADLINE_MAX_CHARS = 200
 _HEADLINE_MAX_WORDS = 30
+_HEADLINE_PERIOD_MAX_WORDS = 20
 
 
 def _title_cased(words: list[str]) -> bool:
@@ -72,17 +73,18 @@ def _title_cased(words: list[str]) -> bool:
 
 
 def _looks_like_headline(line: str, following: str | None) -> bool:
-    """Short, one line, no trailing colon/comma. A final period is allowed only when the
-    line is Title Cased or clearly shorter than the paragraph after it (many archives,
-    e.g. wire copy, end every headline with a period)."""
+    """Short, one line, not the last one, no trailing colon/comma. A final period is
+    allowed (wire archives end every headline with one) when the line is short, Title
+    Cased, or clearly shorter than the paragraph after it."""
     words = line.split()
     if following is None or len(line) > _HEADLINE_MAX_CHARS or len(words) > _HEADLINE_MAX_WORDS:
         return False
-    if line[-1] in ",:;":
+    if line[-1] in ",:":
         return False
     if line[-1] != ".":
         return True
-    return _title_cased(words) or len(following) > 2 * len(line)
+    short = len(words) <= _HEADLINE_PERIOD_MAX_WORDS
+    return short or _title_cased(words) or len(following) > 2 * len(line)
 
 
 # ---------------------------------------------------------------- the shared pipeline
@@ -293,17 +295,14 @@ _SKIP_TAGS = frozenset(
     ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head"]
 )
 _TAG_RE = re.compile(r"<[^>]*>")
+_XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 
 def _parse_html(html: str) -> etree._Element | None:
+    # lxml refuses a str that carries an XML encoding declaration, so drop it first.
     try:
-        return lxml.html.fromstring(html)
-    except ValueError:  # an XML encoding declaration in a str: parse the bytes instead
-        try:
-            return lxml.html.fromstring(html.encode("utf-8"))
-        except Exception:  # garbage in must never raise
-            return None
-    except Exception:  # lxml raises ParserError on empty/odd input
+        return lxml.html.fromstring(_XML_DECL.sub("", html, count=1))
+    except Exception:  # ParserError/ValueError on empty or odd input: garbage must not raise
         return None
 
 
