@@ -1,0 +1,83 @@
+"""The one place that reads configuration: environment variables and an optional TOML file.
+
+Precedence for every setting: an explicit argument (e.g. `--db`), then the environment,
+then `monitor.toml` in the working directory (section `[monitor]`), then the default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DB = Path("data/monitor.duckdb")
+DEFAULT_FEEDS = Path("feeds.toml")
+SETTINGS_FILE = Path("monitor.toml")
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = DEFAULT_DB
+    feeds_path: Path = DEFAULT_FEEDS
+    officials_paths: tuple[Path, ...] = ()
+    allow_private_networks: bool = False
+    poll_concurrency: int = 8
+    request_timeout_s: float = 20.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    default_interval_s: int = 900
+    refresh_s: int = 15
+    learn_min_share: float = 0.5
+    learn_min_articles: int = 8
+    story_threshold: float = 0.5
+    story_window_days: int = 7
+    demo_on_empty: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_ENV = {
+    "MONITOR_DB": ("db_path", Path),
+    "MONITOR_FEEDS": ("feeds_path", Path),
+    "MONITOR_ALLOW_PRIVATE_NETWORKS": ("allow_private_networks", "bool"),
+    "MONITOR_POLL_CONCURRENCY": ("poll_concurrency", int),
+    "MONITOR_REQUEST_TIMEOUT": ("request_timeout_s", float),
+    "MONITOR_MAX_BODY_BYTES": ("max_body_bytes", int),
+    "MONITOR_REFRESH_SECONDS": ("refresh_s", int),
+    "MONITOR_DEMO_ON_EMPTY": ("demo_on_empty", "bool"),
+}
+
+
+def _coerce(value: Any, kind: Any) -> Any:
+    if kind == "bool":
+        return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    return kind(value)
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        section = tomllib.load(fh).get("monitor", {})
+    known = {name for name, _ in _ENV.values()} | set(Settings.__dataclass_fields__)
+    return {k: v for k, v in section.items() if k in known and k != "extra"}
+
+
+def load_settings(
+    env: dict[str, str] | None = None, settings_file: Path = SETTINGS_FILE, **overrides: Any
+) -> Settings:
+    """Build Settings from file, environment and explicit overrides (None values are ignored)."""
+    env = dict(os.environ) if env is None else env
+    values: dict[str, Any] = {}
+    for key, raw in _from_file(settings_file).items():
+        kind = next((k for n, k in _ENV.values() if n == key), None)
+        values[key] = _coerce(raw, kind) if kind else raw
+    for var, (name, kind) in _ENV.items():
+        if env.get(var, "") != "":
+            values[name] = _coerce(env[var], kind)
+    if env.get("MONITOR_OFFICIALS"):
+        values["officials_paths"] = tuple(Path(p) for p in env["MONITOR_OFFICIALS"].split(os.pathsep))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if "db_path" in values:
+        values["db_path"] = Path(values["db_path"])
+    return replace(Settings(), **values)

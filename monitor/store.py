@@ -1,0 +1,198 @@
+"""The DuckDB store: opening (with a clear message when another process holds the file),
+numbered migrations, and bulk writes — one transaction per feed batch, through Arrow.
+
+DuckDB allows one read-write process; inside it, every thread works on its own `cursor()`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from monitor import sql
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(RuntimeError):
+    """A store problem the user can act on; the message is meant to be shown as is."""
+
+
+class DatabaseLocked(StoreError):
+    pass
+
+
+class SchemaTooNew(StoreError):
+    pass
+
+
+def migrations() -> list[tuple[int, Path]]:
+    found = [(int(p.name.split("_", 1)[0]), p) for p in MIGRATIONS_DIR.glob("[0-9]*_*.sql")]
+    return sorted(found)
+
+
+LATEST_VERSION = migrations()[-1][0]
+
+
+def _holder(message: str) -> str:
+    pid = re.search(r"PID (\d+)", message)
+    if not pid:
+        return "another process"
+    try:
+        cmd = Path(f"/proc/{pid.group(1)}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        cmd = ""
+    return f"process {pid.group(1)}" + (f" ({cmd.strip()[:120]})" if cmd.strip() else "")
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database file, creating its folder; raise DatabaseLocked with who holds it."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseLocked(
+                f"database {path} is in use by {_holder(str(exc))}; "
+                "stop it or point --db / MONITOR_DB at another file"
+            ) from None
+        raise StoreError(f"cannot open database {path}: {exc}") from None
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, path: Path | str = "") -> int:
+    """Apply pending numbered migrations, each in its own transaction; return the version."""
+    current = schema_version(con)
+    if current > LATEST_VERSION:
+        raise SchemaTooNew(
+            f"database {path} has schema version {current}, newer than this program's "
+            f"{LATEST_VERSION}; upgrade the program (the file was left untouched)"
+        )
+    for version, file in migrations():
+        if version > current:
+            _apply(con, version, file)
+    return max(current, LATEST_VERSION)
+
+
+def _apply(con: duckdb.DuckDBPyConnection, version: int, file: Path) -> None:
+    con.execute("BEGIN")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+        )
+        con.execute(file.read_text(encoding="utf-8"))
+        con.execute("INSERT INTO schema_version VALUES (?, now()::TIMESTAMP)", [version])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def open_store(path: Path, read_only: bool = False) -> Store:
+    con = connect(path, read_only=read_only)
+    try:
+        if read_only:
+            _check_readable(con, path)
+        else:
+            migrate(con, path)
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"database {path} is not a usable monitor database: {exc}") from None
+    except StoreError:
+        con.close()
+        raise
+    return Store(con, Path(path))
+
+
+def _check_readable(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    version = schema_version(con)
+    if version > LATEST_VERSION:
+        raise SchemaTooNew(f"database {path} has schema version {version}, newer than this program")
+    if version < LATEST_VERSION:
+        raise StoreError(f"database {path} needs migrating: open it once read-write")
+
+
+@dataclass
+class Store:
+    con: duckdb.DuckDBPyConnection
+    path: Path
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection for the calling thread to the same database instance."""
+        return self.con.cursor()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self.cursor()
+        cur.execute("BEGIN")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            cur.close()
+
+    def query(self, name: str, **params) -> list[tuple]:
+        with self.cursor() as cur:
+            return sql.execute(cur, name, **params).fetchall()
+
+    def query_df(self, name: str, **params):
+        with self.cursor() as cur:
+            return sql.execute(cur, name, **params).df()
+
+    def count_articles(self) -> int:
+        return self.query("count_articles")[0][0]
+
+
+def insert_arrow(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """Bulk-append an Arrow table whose column names match the target table's."""
+    if rows.num_rows == 0:
+        return
+    view = f"_incoming_{table}"
+    cur.register(view, rows)
+    try:
+        cols = ", ".join(rows.column_names)
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")  # noqa: S608 (identifiers are ours)
+    finally:
+        cur.unregister(view)
+
+
+def delete_ids(cur: duckdb.DuckDBPyConnection, tables: Sequence[str], ids: Sequence[str]) -> None:
+    """Delete rows of the given articles from each table (an update rewrites them)."""
+    if not ids:
+        return
+    cur.register("_ids", pa.table({"id": pa.array(list(ids), pa.string())}))
+    try:
+        for table in tables:
+            key = "id" if table == "articles" else "article_id"
+            cur.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM _ids)")  # noqa: S608
+    finally:
+        cur.unregister("_ids")
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: the store keeps every time as naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
