@@ -1,0 +1,215 @@
+"""Country mentions: ISO names, demonyms, capitals and seats of power, found with one
+Aho-Corasick automaton over the whole gazetteer (never one regex per name).
+
+Precision comes from three mechanisms, in this order:
+1. case-sensitive keys and a word-boundary check on every hit ("fine china", "woman" ≠ Oman);
+2. longest match wins, and "not a country" phrases ("New Mexico", "Guinea pig", "Middle East")
+   live in the same automaton so they swallow the shorter key they contain;
+3. context rules for the few keys that are also first names or US states (Jordan, Chad,
+   Georgia, Paris …) and for sentence-initial common nouns ("Turkey sandwiches …").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import pycountry
+
+from monitor.models import Mention
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "countries.toml"
+
+# Keys that are also common first names: a capitalised word right after them ("Paris Hilton",
+# "Jordan Peterson") or a first name right before ("Michael Jordan") makes them a person.
+PERSON_AMBIGUOUS = frozenset(
+    {"Jordan", "Chad", "Georgia", "Paris", "Sofia", "Santiago", "Washington", "Lima", "Jersey"}
+)
+# Keys that are also common nouns: at the start of a sentence the capital letter proves
+# nothing, so such a mention counts only if the country is named elsewhere in the article.
+NOUN_AMBIGUOUS = frozenset(
+    {"Turkey", "Chad", "Jordan", "Georgia", "Guinea", "Jersey", "Polish", "Guernsey"}
+)
+# Capitalised words that can precede a country name without being a first name.
+FUNCTION_CAPS = frozenset(
+    "In At To From The And But For With On Of By As Both Like Unlike While When After Before "
+    "Since Then Also If Though Although Why How Where Did Does Do Is Was Will Has Had Have Can "
+    "Should Would Could Neighbouring Neighboring Visit Visiting Against Across Inside Outside "
+    "Between Within Including Beyond Toward Towards Via Into Near Leaving Unlike Mr Mrs Ms".split()
+)
+# US-state context for "Georgia" (the text right after the name).
+_GEORGIA_STATE_AFTER = re.compile(
+    r"^(?:[’']s\s+)?\s*(?:voters?|state\b|State\b|[Ss]enators?|Republicans?|Democrats?|Democratic|"
+    r"GOP|Gov\.|[Gg]overnor|[Ll]egislature|General Assembly|[Pp]rimary|[Cc]ounty|[Cc]ounties|"
+    r"[Ss]ecretary of [Ss]tate|[Ee]lection|Supreme Court|residents|[Aa]ttorney [Gg]eneral|"
+    r"House\b|Senate\b|Bulldogs|Tech\b|Power|peach)"
+)
+_GEORGIA_STATE_BEFORE = re.compile(
+    r"(?:Atlanta|Savannah|Augusta|Macon|Columbus|Athens|Marietta|Alpharetta),\s*$|"
+    r"(?:state|State) of\s+$|(?:Gov\.|Governor|Sen\.|Senator|Rep\.)\s+of\s+$"
+)
+_GEORGIA_COUNTRY_CUES = ("Tbilisi", "Georgian", "Batumi", "Kutaisi", "South Ossetia", "Abkhazia")
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’')\]]*\s+|\n)$")
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w’'.-]*)\s+$")
+
+VIA_ORDER = ("name", "demonym", "capital", "institution")
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    automaton: ahocorasick.Automaton  # key -> (key, code or "", via); "" marks a blocker
+    names: dict[str, str]  # alpha-2 -> display name
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, code)
+
+
+def _plural(word: str) -> str | None:
+    """Nationality nouns take an -s plural ("Russians"); adjectives in -ese/-sh/-ch do not."""
+    if word.endswith(("ese", "sh", "ch", "ss", "s", "x", "z")):
+        return None
+    return word + "s"
+
+
+def _iso_names(country) -> list[str]:
+    """pycountry names that appear as such in prose (skip 'Korea, Republic of' forms)."""
+    out = []
+    for attr in ("name", "common_name", "official_name"):
+        value = getattr(country, attr, None)
+        if value and "," not in value and "(" not in value:
+            out.append(value.removeprefix("the "))
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: Path = DATA_FILE) -> Gazetteer:
+    """Build the automaton once per process (about 2,500 keys)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    blockers = data.pop("not_countries", {}).get("phrases", [])
+    entries: dict[str, tuple[str, str, str]] = {}
+    names: dict[str, str] = {}
+
+    def add(key: str, code: str, via: str) -> None:
+        # First writer wins, and the ISO name is written first: a key never flips country.
+        if key and key not in entries:
+            entries[key] = (key, code, via)
+
+    for country in pycountry.countries:
+        code = country.alpha_2
+        extra = data.get(code, {})
+        names[code] = extra.get("display") or getattr(country, "common_name", None) or country.name
+        for key in _iso_names(country) + list(extra.get("aliases", [])):
+            add(key, code, "name")
+    for code, extra in data.items():
+        for key in extra.get("demonyms", []):
+            add(key, code, "demonym")
+            plural = _plural(key)
+            if plural:
+                add(plural, code, "demonym")
+        for key in extra.get("capitals", []):
+            add(key, code, "capital")
+        for key in extra.get("institutions", []):
+            add(key, code, "institution")
+    for phrase in blockers:
+        entries[phrase] = (phrase, "", "blocker")  # a blocker overrides any key of equal text
+    automaton = ahocorasick.Automaton()
+    for key, value in entries.items():
+        automaton.add_word(key, value)
+    automaton.make_automaton()
+    return Gazetteer(automaton=automaton, names=names)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def longest_hits(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, tuple]]:
+    """All word-bounded hits, then leftmost-longest, non-overlapping."""
+    hits = []
+    n = len(text)
+    for end_index, value in automaton.iter(text):
+        key = value[0]
+        start = end_index - len(key) + 1
+        end = end_index + 1
+        if start > 0 and _is_word_char(text[start - 1]):
+            continue
+        if end < n and _is_word_char(text[end]) and _is_word_char(key[-1]):
+            continue
+        hits.append((start, end, value))
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    chosen, last_end = [], -1
+    for hit in hits:
+        if hit[0] >= last_end:
+            chosen.append(hit)
+            last_end = hit[1]
+    return chosen
+
+
+def _looks_like_person(text: str, start: int, end: int) -> bool:
+    """'Paris Hilton', 'Jordan Peterson', 'Michael Jordan': a name next to a first/last name."""
+    after = text[end : end + 2]
+    if len(after) == 2 and after[0] == " " and after[1].isupper():
+        return True
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before and text[before.end() - 1] == " " and before.end() == start:
+        word = before.group(1)
+        if word[0].isupper() and word.rstrip(".") not in FUNCTION_CAPS and not word.endswith(","):
+            return not _SENTENCE_START.search(text, 0, before.start())
+    return False
+
+
+def _georgia_is_state(text: str, start: int, end: int) -> bool:
+    if _GEORGIA_STATE_AFTER.search(text[end : end + 40]):
+        return True
+    return bool(_GEORGIA_STATE_BEFORE.search(text[max(0, start - 40) : start]))
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    return bool(_SENTENCE_START.search(text[max(0, start - 6) : start])) or start == 0
+
+
+def find_countries(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Country mentions in `text`, in order, with offsets into `text`."""
+    gaz = gazetteer or load_gazetteer()
+    kept: list[Mention] = []
+    georgia_state_seen = False
+    for start, end, (key, code, via) in longest_hits(gaz.automaton, text):
+        if not code:
+            continue
+        if key in PERSON_AMBIGUOUS and _looks_like_person(text, start, end):
+            continue
+        if key == "Georgia" and _georgia_is_state(text, start, end):
+            georgia_state_seen = True
+            continue
+        kept.append(Mention("country", code, gaz.name(code), key, start, end, via))
+    return _corroborate(text, kept, georgia_state_seen)
+
+
+def _corroborate(text: str, mentions: list[Mention], georgia_state_seen: bool) -> list[Mention]:
+    """Drop ambiguous mentions that nothing else in the article supports."""
+    solid = {
+        m.entity_id
+        for m in mentions
+        if not (m.text in NOUN_AMBIGUOUS and _sentence_initial(text, m.start))
+    }
+    georgia_country = any(cue in text for cue in _GEORGIA_COUNTRY_CUES)
+    # Bare "Congo" means the DRC unless the article places it in Brazzaville.
+    congo = "CG" if any(m.text == "Brazzaville" for m in mentions) else "CD"
+    out = []
+    for m in mentions:
+        if m.text == "Congo" and congo == "CG":
+            m = Mention("country", "CG", m.name, m.text, m.start, m.end, m.via)
+        if (
+            m.text in NOUN_AMBIGUOUS
+            and _sentence_initial(text, m.start)
+            and m.entity_id not in solid
+        ):
+            continue
+        if m.text == "Georgia" and georgia_state_seen and not georgia_country:
+            continue  # an article about the US state: its other "Georgia"s are the state too
+        out.append(m)
+    return out
