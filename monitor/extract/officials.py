@@ -1,0 +1,286 @@
+"""Officials: a registry (TOML) matched with one Aho-Corasick automaton, surname resolution
+within an article, and discovery of unregistered officials from title patterns."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import ahocorasick
+
+from monitor.extract.countries import find_countries, longest_hits
+from monitor.models import Discovered, Mention, Official
+
+PACKAGED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "officials.toml"
+ROLE_KINDS = (
+    "head_of_state",
+    "head_of_government",
+    "foreign_minister",
+    "spokesperson",
+    "minister",
+    "other",
+)
+# Family name first: the surname is the first token ("Xi Jinping" -> "Xi").
+SURNAME_FIRST = frozenset({"CN", "KP", "KR", "TW", "HK", "MO", "HU"})
+MONTHS_DAYS = frozenset(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
+# A title right before a bare surname licenses a registry lookup ("Mr. Macron").
+TITLE_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Pres|Prof)\.?|\b(?:President|Premier|Chancellor|"
+    r"Minister|Secretary|Senator|Governor|Spokesman|Spokeswoman|Spokesperson|spokesman|"
+    r"spokeswoman|spokesperson|King|Queen|Prince|Emir|Sheikh|Ayatollah|Pope|Mister|Madam))\s+$"
+)
+_NAME_TOKEN = r"[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z]?[a-zà-öø-ÿ]+)*"
+_TITLE_WORDS = (
+    r"(?:Vice\s+|Deputy\s+|Acting\s+|Interim\s+|Former\s+|former\s+)?(?:"
+    r"President|Prime\s+Minister|Premier|Chancellor|"
+    r"(?:Foreign|Defen[cs]e|Finance|Interior|Economy|Trade|Energy|Health|Justice|Home|"
+    r"Agriculture|Education)\s+(?:Minister|Secretary)|"
+    r"Minister(?:\s+of\s+[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+)?)?|Secretary\s+of\s+State|"
+    r"Secretary-General|Secretary\s+General|[Ss]pokes(?:person|man|woman)|[Pp]ress\s+[Ss]ecretary|"
+    r"[Aa]mbassador|[Ff]oreign\s+[Mm]inister|[Pp]rime\s+[Mm]inister|[Pp]resident|King|Queen|Emir|"
+    r"Crown\s+Prince)"
+)
+# "French President Emmanuel Macron", "Kremlin spokesperson Dmitry Peskov", "Prime Minister X Y".
+DISCOVERY = re.compile(
+    rf"(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}})(?P<title>{_TITLE_WORDS})\s+"
+    rf"(?P<name>{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.)){{1,2}})"
+)
+# "a spokesman for the foreign ministry, Mao Ning" / "the ministry's spokesperson, X Y".
+DISCOVERY_FOR = re.compile(
+    r"(?P<title>[Ss]pokes(?:person|man|woman) (?:for|of) (?:the )?(?P<org>[\w ’'-]{2,50}?)),\s+"
+    rf"(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})"
+)
+_NOT_NAME = MONTHS_DAYS | frozenset(
+    "The A An And But On In At Of For With Said Says Has Had Was Is Will Who Which That This "
+    "Today Yesterday Tomorrow".split()
+)
+
+
+def _is_spokesperson(role: str, role_kind: str) -> bool:
+    low = role.lower()
+    return role_kind == "spokesperson" or "spokes" in low or "press secretary" in low
+
+
+def _parse_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        return date.fromisoformat(value.strip())
+    return None
+
+
+def surname_of(name: str, country: str) -> str:
+    tokens = [t for t in name.split() if t.rstrip(".") not in {"Jr", "Sr", "II", "III"}]
+    if not tokens:
+        return name
+    return tokens[0] if country in SURNAME_FIRST else tokens[-1]
+
+
+@dataclass(frozen=True)
+class NameHit:
+    start: int
+    end: int
+    text: str
+    ids: tuple[str, ...]
+    via: str  # "name" | "alias"
+
+
+class Registry:
+    """Officials by id, an automaton over names and aliases, and a surname index."""
+
+    def __init__(self, officials: Iterable[Official], version: str = "none") -> None:
+        self.by_id: dict[str, Official] = {o.id: o for o in officials}
+        self.version = version
+        keys: dict[str, tuple[str, list[str], str]] = {}
+        self.surnames: dict[str, list[str]] = {}
+        for o in self.by_id.values():
+            for text, via in [(o.name, "name")] + [(a, "alias") for a in o.aliases]:
+                entry = keys.setdefault(text, (text, [], via))
+                if o.id not in entry[1]:
+                    entry[1].append(o.id)
+                sn = surname_of(text, o.country)
+                ids = self.surnames.setdefault(sn, [])
+                if o.id not in ids:
+                    ids.append(o.id)
+        self.automaton = ahocorasick.Automaton()
+        for text, (_, ids, via) in keys.items():
+            self.automaton.add_word(text, (text, tuple(ids), via))
+        if keys:
+            self.automaton.make_automaton()
+        self._empty = not keys
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def get(self, official_id: str) -> Official | None:
+        return self.by_id.get(official_id)
+
+    def find_names(self, text: str) -> list[NameHit]:
+        if self._empty:
+            return []
+        return [
+            NameHit(s, e, key, ids, via)
+            for s, e, (key, ids, via) in longest_hits(self.automaton, text)
+        ]
+
+    def valid(self, official_id: str, published: date | None) -> bool:
+        o = self.by_id[official_id]
+        if published is None:
+            return True
+        if o.valid_from and published < o.valid_from:
+            return False
+        return not (o.valid_to and published > o.valid_to)
+
+    def pick(self, ids: Sequence[str], published: date | None) -> str | None:
+        """The one official among `ids` in office on `published`; None if none or ambiguous."""
+        live = [i for i in ids if self.valid(i, published)]
+        names = {self.by_id[i].name for i in live}
+        return live[0] if live and len(names) == 1 else None
+
+
+def _official_from_record(rec: dict) -> Official:
+    role = str(rec.get("role", ""))
+    return Official(
+        id=str(rec["id"]),
+        name=str(rec["name"]),
+        aliases=tuple(str(a) for a in rec.get("aliases", ())),
+        role=role,
+        country=str(rec.get("country", "")),
+        spokesperson=_is_spokesperson(role, str(rec.get("role_kind", ""))),
+        valid_from=_parse_date(rec.get("valid_from")),
+        valid_to=_parse_date(rec.get("valid_to")),
+    )
+
+
+def _file_hash(paths: Sequence[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def load_registry(extra_paths: Sequence[Path] = ()) -> Registry:
+    """The packaged registry (if present) plus user files; later files override by id."""
+    paths = [p for p in [PACKAGED_REGISTRY, *map(Path, extra_paths)] if p.is_file()]
+    officials: dict[str, Official] = {}
+    for p in paths:
+        for rec in tomllib.loads(p.read_text(encoding="utf-8")).get("official", []):
+            o = _official_from_record(rec)
+            officials[o.id] = o
+    return Registry(officials.values(), version=_file_hash(paths) if paths else "none")
+
+
+REGISTRY_VERSION: str = _file_hash([PACKAGED_REGISTRY]) if PACKAGED_REGISTRY.is_file() else "none"
+
+
+@dataclass
+class OfficialsResult:
+    mentions: list[Mention]
+    discovered: list[Discovered]
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _clean_name(name: str) -> str:
+    tokens = name.split()
+    while tokens and tokens[-1] in _NOT_NAME:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _country_of(title: str) -> str | None:
+    codes = [m.entity_id for m in find_countries(title)]
+    return codes[0] if codes else None
+
+
+def _discover(text: str, registry: Registry, taken: list[tuple[int, int]]) -> list[tuple]:
+    """(start, end, name, title, country) for titled names the registry does not know."""
+    found = []
+    for pattern in (DISCOVERY, DISCOVERY_FOR):
+        for m in pattern.finditer(text):
+            name = _clean_name(m.group("name"))
+            if len(name.split()) < 2 or name.split()[0] in _NOT_NAME:
+                continue
+            start = m.start("name")
+            end = start + len(name)
+            if _overlaps(taken, start, end) or registry.find_names(name):
+                continue
+            pre = m.groupdict().get("pre") or ""
+            title = " ".join((pre + m.group("title")).split())
+            found.append((start, end, name, title, _country_of(title)))
+            taken.append((start, end))
+    return found
+
+
+def find_officials(text: str, registry: Registry, published: date | None = None) -> OfficialsResult:
+    """Registry names and aliases, discovered titled officials, then bare surnames."""
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    known_surnames: dict[str, tuple[str, str]] = {}  # surname -> (entity_id, canonical name)
+    for hit in registry.find_names(text):
+        oid = registry.pick(hit.ids, published)
+        if oid is None:
+            continue
+        o = registry.by_id[oid]
+        if " " not in hit.text and hit.text in MONTHS_DAYS:
+            continue
+        mentions.append(Mention("official", oid, o.name, hit.text, hit.start, hit.end, hit.via))
+        taken.append((hit.start, hit.end))
+    discovered: dict[str, Discovered] = {}
+    for start, end, name, title, country in _discover(text, registry, taken):
+        discovered.setdefault(name, Discovered(name, title, country))
+        mentions.append(Mention("official", f"discovered:{name}", name, name, start, end, "title"))
+    mentions.sort(key=lambda m: m.start)
+    for m in mentions:
+        country = registry.by_id[m.entity_id].country if m.entity_id in registry.by_id else ""
+        if m.entity_id.startswith("discovered:"):
+            country = discovered[m.name].country or ""
+        known_surnames.setdefault(surname_of(m.name, country), (m.entity_id, m.name))
+        known_surnames.setdefault(surname_of(m.text, country), (m.entity_id, m.name))
+    mentions += _surname_mentions(text, registry, published, mentions, known_surnames, taken)
+    mentions.sort(key=lambda m: m.start)
+    return OfficialsResult(mentions, list(discovered.values()))
+
+
+_CAP_TOKEN = re.compile(r"(?<![\w’'-])[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z][a-zà-öø-ÿ]+)*")
+
+
+def _surname_mentions(
+    text: str,
+    registry: Registry,
+    published: date | None,
+    full: list[Mention],
+    known: dict[str, tuple[str, str]],
+    taken: list[tuple[int, int]],
+) -> list[Mention]:
+    """'Peskov said' after 'Dmitry Peskov'; 'Mr. Macron' via a unique registry surname."""
+    first_seen = {}
+    for m in full:
+        first_seen.setdefault(m.entity_id, m.start)
+    out = []
+    for tok in _CAP_TOKEN.finditer(text):
+        word, start, end = tok.group(), tok.start(), tok.end()
+        if _overlaps(taken, start, end):
+            continue
+        titled = bool(TITLE_BEFORE.search(text, max(0, start - 16), start))
+        if word in MONTHS_DAYS and not titled:
+            continue  # "in May" is a month, not Theresa May
+        if word in known and first_seen.get(known[word][0], len(text)) < start:
+            eid, name = known[word]
+            out.append(Mention("official", eid, name, word, start, end, "surname"))
+        elif titled and word in registry.surnames:
+            oid = registry.pick(registry.surnames[word], published)
+            if oid:
+                o = registry.by_id[oid]
+                out.append(Mention("official", oid, o.name, word, start, end, "title"))
+    return out
