@@ -69,7 +69,8 @@ def _struct_to_utc(value) -> datetime | None:
 def entry_time(entry, fetched_at: datetime) -> tuple[datetime, str]:
     """Published time in UTC with its provenance: published → updated → fetch time."""
     for key in ("published", "updated"):
-        when = _struct_to_utc(entry.get(f"{key}_parsed"))
+        # plain dict lookup: FeedParserDict.get maps updated→published with a warning
+        when = _struct_to_utc(dict.get(entry, f"{key}_parsed"))
         if when is not None:
             return when, key
     return fetched_at, "fetched"
