@@ -64,7 +64,7 @@ def _lines(text: str) -> list[str]:
 
 _HEADLINE_MAX_CHARS = 200
 _HEADLINE_MAX_WORDS = 30
-_HEADLINE_PERIOD_MAX_WORDS = 20
+_HEADLINE_PERIOD_MAX_WORDS = 12
 
 
 def _title_cased(words: list[str]) -> bool:
@@ -84,7 +84,7 @@ def _looks_like_headline(line: str, following: str | None) -> bool:
     if line[-1] != ".":
         return True
     short = len(words) <= _HEADLINE_PERIOD_MAX_WORDS
-    return short or _title_cased(words) or len(following) > 2 * len(line)
+    return short or _title_cased(words) or len(following) > 1.5 * len(line)
 
 
 # ---------------------------------------------------------------- the shared pipeline
@@ -295,13 +295,15 @@ _SKIP_TAGS = frozenset(
     ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head"]
 )
 _TAG_RE = re.compile(r"<[^>]*>")
+# huge_tree lifts libxml2's nesting limit (255), which CMS pages with wrapper divs can exceed.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 
 def _parse_html(html: str) -> etree._Element | None:
     # lxml refuses a str that carries an XML encoding declaration, so drop it first.
     try:
-        return lxml.html.fromstring(_XML_DECL.sub("", html, count=1))
+        return lxml.html.fromstring(_XML_DECL.sub("", html, count=1), parser=_PARSER)
     except Exception:  # ParserError/ValueError on empty or odd input: garbage must not raise
         return None
 
@@ -325,24 +327,28 @@ class _Blocks:
 
 def _walk(root: etree._Element) -> list[str]:
     blocks = _Blocks()
-    skipping = 0
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag if isinstance(el.tag, str) else None  # comments/PIs: not a str
+    skipping = 0  # depth inside script/style/...: their text and children are dropped
+    for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        tag = el.tag if isinstance(el.tag, str) else None
         if event == "start":
             skipping += tag in _SKIP_TAGS
-            if skipping or tag is None:
-                continue
-            if tag in _BLOCK_TAGS:
-                blocks.cut()
-            blocks.add(el.text)
+            if not skipping:
+                _open(blocks, el, tag)
             continue
-        skipping -= tag in _SKIP_TAGS
-        if not skipping:
+        if event == "end":
+            skipping -= tag in _SKIP_TAGS
+        if not skipping:  # end of an element, or a comment/PI: only its tail is text
             if tag in _BLOCK_TAGS:
                 blocks.cut()
             blocks.add(el.tail)
     blocks.cut()
     return blocks.paragraphs
+
+
+def _open(blocks: _Blocks, el: etree._Element, tag: str | None) -> None:
+    if tag in _BLOCK_TAGS:
+        blocks.cut()
+    blocks.add(el.text)
 
 
 def _html_paragraphs(html: str) -> list[str]:
