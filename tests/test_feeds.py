@@ -74,3 +74,13 @@ def test_opml_entity_declarations_are_refused():
 def test_bad_opml():
     with pytest.raises(FeedConfigError, match="OPML"):
         parse_opml(b"<opml><body>")
+
+
+def test_example_feeds_file_is_valid_and_broad():
+    from tests.conftest import REPO
+
+    feeds = load_feeds(REPO / "feeds.example.toml")
+    assert len(feeds) >= 20
+    tags = {t for f in feeds for t in f.tags}
+    assert {"government", "wire", "broadcaster", "foreign-ministry"} <= tags
+    assert all(f.url.startswith(("http://", "https://")) for f in feeds)
