@@ -81,7 +81,7 @@ _ERROR_RULES = (
     ),
     Rule(
         "error-page",
-        f"(?:{_ERROR_WORD}\\s*{_STATUS}?{_SEP})?"
+        f"(?:{_ERROR_WORD}\\s*{_STATUS}?\\s*[:»›>|•·–.,!-]*\\s*)?"
         + _alt(
             "page not found",
             "access denied",
