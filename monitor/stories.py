@@ -71,7 +71,10 @@ def _shingle_hashes(tokens: list[str]) -> np.ndarray:
 
 def minhash_of(text: str, num_perm: int = 64) -> LeanMinHash | None:
     """MinHash of ``text``'s word 5-grams, or None when it has no words."""
-    tokens = _tokens(text)
+    return _minhash(_tokens(text), num_perm)
+
+
+def _minhash(tokens: list[str], num_perm: int) -> LeanMinHash | None:
     if not tokens:
         return None
     template = _template(num_perm)
@@ -87,7 +90,11 @@ def minhash_of(text: str, num_perm: int = 64) -> LeanMinHash | None:
 
 def body_hash(text: str) -> str:
     """Hash of the normalised body: copies differing only in spacing/case/punctuation match."""
-    return hashlib.blake2b(" ".join(_tokens(text)).encode("utf-8"), digest_size=16).hexdigest()
+    return _digest(_tokens(text))
+
+
+def _digest(tokens: list[str]) -> str:
+    return hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -128,23 +135,27 @@ class StoryIndex:
     def assign(self, article_id: str, text: str, published: datetime) -> StoryMatch:
         """Story of this article: an existing one it copies, or a new one named after it."""
         known = self._entries.get(article_id)
-        digest = body_hash(text)
+        tokens = _tokens(text)
+        # A wordless body is no evidence of copying: it never joins, nor is it joined.
+        digest = _digest(tokens) if tokens else ""
         if known is not None and known.body_hash == digest:
             return StoryMatch(known.story_id, 1.0, False)  # same article fed again
         if known is not None:
             self._forget(article_id)  # the article was updated: place its new text afresh
-        story_id, similarity, minhash = self._match(digest, text)
+        story_id, similarity, minhash = self._match(digest, tokens)
         self._remember(article_id, story_id or article_id, published, digest, minhash)
         if story_id is None:
             return StoryMatch(article_id, 1.0, True)
         return StoryMatch(story_id, similarity, False)
 
-    def _match(self, digest: str, text: str) -> tuple[str | None, float, LeanMinHash | None]:
+    def _match(
+        self, digest: str, tokens: list[str]
+    ) -> tuple[str | None, float, LeanMinHash | None]:
         """(story id or None, similarity, sketch to index — None for exact copies)."""
         holder = self._by_hash.get(digest)
         if holder is not None:  # exact copy: the dict is far cheaper than hashing
             return self._entries[holder].story_id, 1.0, None
-        minhash = minhash_of(text, self.num_perm)
+        minhash = _minhash(tokens, self.num_perm)
         best = self._best_candidate(minhash) if minhash is not None else None
         return (*(best or (None, 0.0)), minhash)
 
@@ -166,7 +177,8 @@ class StoryIndex:
     ) -> None:
         entry = _Entry(story_id, published, digest, minhash)
         self._entries[article_id] = entry
-        self._by_hash.setdefault(digest, article_id)
+        if digest:
+            self._by_hash.setdefault(digest, article_id)
         if minhash is not None:  # exact copies need no sketch: the hash finds them
             self._lsh.insert(article_id, minhash, check_duplication=False)
         heapq.heappush(self._heap, (published, article_id))

@@ -1,0 +1,133 @@
+"""Story grouping: copies join, different stories on the same topic stay apart."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from datasketch import MinHash
+
+from monitor.stories import StoryIndex, StoryMatch, minhash_of
+
+T0 = datetime(2026, 2, 10, 9, 0)
+
+BRIEFING_TALKS = [
+    "The Kremlin said on Tuesday that no specific dates have been set for a new round of "
+    "expert-level talks on Ukraine, but Moscow expects them to take place in the near future.",
+    "“No, there are no specific dates yet. But we still expect it to happen soon,” Kremlin "
+    "spokesperson Dmitry Peskov told a news briefing in Moscow.",
+    "Peskov confirmed that Russia has maintained recent contacts with France and said that "
+    "high-level discussions could be arranged if there is mutual interest.",
+    "He stressed that Russia has consistently supported maintaining dialogue, arguing that it "
+    "is crucial for addressing complex challenges that will not resolve themselves.",
+    "He also noted that other European countries in confrontation with Russia have yet to "
+    "follow the French lead in restoring communication channels with Moscow.",
+]
+
+# Same speaker, same city, same vocabulary, different news: must be a different story.
+BRIEFING_GAS = [
+    "The Kremlin said on Thursday that Russia is ready to discuss gas transit through Ukraine "
+    "with European buyers, but no request for such talks has been received so far.",
+    "“We have not received any proposals on this matter. Our position is well known,” Kremlin "
+    "spokesperson Dmitry Peskov told a news briefing in Moscow.",
+    "Peskov said that Russia remains a reliable supplier and that European countries had "
+    "themselves chosen to reduce purchases of Russian pipeline gas.",
+    "He declined to say whether President Vladimir Putin would discuss energy with French "
+    "officials, saying that contacts with France were conducted through diplomatic channels.",
+    "Energy analysts in Moscow said the statement was aimed at buyers in central Europe who "
+    "still depend on pipeline supplies and face higher prices for liquefied gas.",
+]
+
+
+def _body(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def _syndicated_copy(paragraphs: list[str]) -> str:
+    """Another outlet's copy: byline, dateline, one dropped paragraph, its own furniture."""
+    lead = "MOSCOW, Feb 10 (Wire Service) - " + paragraphs[0]
+    return _body(["By Staff Reporter", lead, *paragraphs[1:-1], "Follow us on Telegram."])
+
+
+def test_first_article_opens_a_story_named_after_it() -> None:
+    index = StoryIndex()
+    assert index.assign("a1", _body(BRIEFING_TALKS), T0) == StoryMatch("a1", 1.0, True)
+
+
+def test_identical_copies_share_the_story_with_similarity_one() -> None:
+    index = StoryIndex()
+    index.assign("a1", _body(BRIEFING_TALKS), T0)
+    respaced = "  " + _body(BRIEFING_TALKS).upper().replace(" ", "  ") + "\n"
+    assert index.assign("a2", _body(BRIEFING_TALKS), T0 + timedelta(hours=1)) == StoryMatch(
+        "a1", 1.0, False
+    )
+    assert index.assign("a3", respaced, T0 + timedelta(hours=2)) == StoryMatch("a1", 1.0, False)
+
+
+def test_syndicated_copy_with_other_byline_dateline_and_boilerplate_joins() -> None:
+    index = StoryIndex()
+    index.assign("a1", _body(BRIEFING_TALKS), T0)
+    match = index.assign("copy", _syndicated_copy(BRIEFING_TALKS), T0 + timedelta(hours=3))
+    assert match.story_id == "a1" and not match.is_new_story
+    assert 0.5 <= match.similarity < 1.0
+
+
+def test_two_briefings_on_the_same_topic_are_not_grouped() -> None:
+    index = StoryIndex()
+    index.assign("talks", _body(BRIEFING_TALKS), T0)
+    match = index.assign("gas", _body(BRIEFING_GAS), T0 + timedelta(days=2))
+    assert match == StoryMatch("gas", 1.0, True)
+    # Both stories keep attracting their own copies afterwards.
+    later = T0 + timedelta(days=2, hours=1)
+    assert index.assign("gas-copy", _syndicated_copy(BRIEFING_GAS), later).story_id == "gas"
+    assert index.assign("talks-copy", _syndicated_copy(BRIEFING_TALKS), later).story_id == "talks"
+
+
+def test_earlier_copy_arriving_late_joins_the_existing_story() -> None:
+    index = StoryIndex()
+    index.assign("a1", _body(BRIEFING_TALKS), T0)
+    match = index.assign("early", _syndicated_copy(BRIEFING_TALKS), T0 - timedelta(hours=5))
+    assert match.story_id == "a1" and not match.is_new_story
+
+
+def test_entries_outside_the_window_are_evicted() -> None:
+    index = StoryIndex(window=timedelta(days=7))
+    index.assign("old", _body(BRIEFING_TALKS), T0)
+    index.assign("new", _body(BRIEFING_GAS), T0 + timedelta(days=8))
+    assert index.prune() == 1 and len(index) == 1
+    # A copy of the evicted story is now a story of its own, exact or near.
+    later = T0 + timedelta(days=8, hours=1)
+    assert index.assign("exact", _body(BRIEFING_TALKS), later).is_new_story
+    assert index.assign("near", _syndicated_copy(BRIEFING_TALKS), later).story_id == "exact"
+
+
+def test_memory_is_bounded_by_the_window() -> None:
+    index = StoryIndex(window=timedelta(days=2))
+    for i in range(1500):  # one article an hour for ~62 days
+        text = f"Item {i}: " + " ".join(f"w{i}x{k}" for k in range(30))
+        index.assign(f"id{i}", text, T0 + timedelta(hours=i))
+    index.prune()
+    assert len(index) <= 2 * 24 + 1
+
+
+def test_updated_article_is_placed_again() -> None:
+    index = StoryIndex()
+    index.assign("a1", _body(BRIEFING_TALKS), T0)
+    assert index.assign("a1", _body(BRIEFING_TALKS), T0) == StoryMatch("a1", 1.0, False)
+    assert index.assign("a1", _body(BRIEFING_GAS), T0).is_new_story
+    assert len(index) == 1
+
+
+def test_empty_and_tiny_texts_do_not_crash_or_merge_unrelated_items() -> None:
+    index = StoryIndex()
+    assert index.assign("e1", "", T0).is_new_story
+    assert index.assign("e2", " — ", T0).is_new_story
+    assert index.assign("t1", "Brief item.", T0).is_new_story
+    assert index.assign("t2", "Other words entirely.", T0).is_new_story
+
+
+def test_minhash_of_estimates_jaccard() -> None:
+    a, b = minhash_of(_body(BRIEFING_TALKS)), minhash_of(_syndicated_copy(BRIEFING_TALKS))
+    c = minhash_of(_body(BRIEFING_GAS))
+    assert isinstance(a, MinHash)
+    assert a.jaccard(b) > 0.6 and a.jaccard(c) < 0.2
+    assert minhash_of("  ") is None
