@@ -1,0 +1,102 @@
+"""Extraction of countries, officials and direct quotes from a cleaned article body.
+
+Pure functions: `Extractor(registry).extract(text, published)` -> `Extraction`; offsets index
+into `text` (paragraphs joined by `PARAGRAPH_SEPARATOR`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from monitor.extract.countries import find_countries, load_gazetteer
+from monitor.extract.officials import REGISTRY_VERSION, Registry, find_officials, load_registry
+from monitor.extract.quotes import find_quotes
+from monitor.models import PARAGRAPH_SEPARATOR, Extraction, Mention
+
+EXTRACTOR_VERSION: str = "extract-1.0"
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "PARAGRAPH_SEPARATOR",
+    "REGISTRY_VERSION",
+    "Extractor",
+    "Registry",
+    "extract_json",
+    "load_registry",
+]
+
+
+class Extractor:
+    """Holds the registry and the country automaton; `extract` is pure per call."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.gazetteer = load_gazetteer()
+
+    def extract(self, text: str, published: date | None = None) -> Extraction:
+        countries = find_countries(text, self.gazetteer)
+        officials = find_officials(text, self.registry, published)
+        discovered = {d.name: d for d in officials.discovered}
+        quotes = find_quotes(
+            text, officials.mentions, self.registry.by_id, discovered, self.gazetteer
+        )
+        mentions = sorted(countries + officials.mentions, key=lambda m: (m.start, m.kind))
+        return Extraction(tuple(mentions), tuple(quotes), tuple(officials.discovered))
+
+
+def _mention_json(m: Mention) -> dict:
+    return {"text": m.text, "start": m.start, "end": m.end, "via": m.via}
+
+
+def extract_json(extraction: Extraction, registry: Registry | None = None) -> dict:
+    """The stable JSON shape exported and printed by `monitor extract --json`."""
+    countries: dict[str, dict] = {}
+    officials: dict[str, dict] = {}
+    discovered = {f"discovered:{d.name}": d for d in extraction.discovered}
+    for m in extraction.mentions:
+        if m.kind == "country":
+            entry = countries.setdefault(
+                m.entity_id, {"code": m.entity_id, "name": m.name, "mentions": []}
+            )
+        else:
+            entry = officials.setdefault(m.entity_id, _official_entry(m, registry, discovered))
+        entry["mentions"].append(_mention_json(m))
+    return {
+        "countries": list(countries.values()),
+        "officials": list(officials.values()),
+        "quotes": [
+            {
+                "speaker": q.speaker,
+                "text": q.text,
+                "cue": q.cue,
+                "start": q.start,
+                "end": q.end,
+                "speaker_via_pronoun": q.speaker_via_pronoun,
+                "partial": q.partial,
+                "speaker_role": q.speaker_role,
+                "speaker_country": q.speaker_country,
+                "speaker_kind": q.speaker_kind,
+            }
+            for q in extraction.quotes
+        ],
+        "discovered": [
+            {"name": d.name, "title": d.title, "country": d.country} for d in extraction.discovered
+        ],
+    }
+
+
+def _official_entry(m: Mention, registry: Registry | None, discovered: dict) -> dict:
+    if m.entity_id in discovered:
+        d = discovered[m.entity_id]
+        role, country, spokes = d.title, d.country, "spokes" in d.title.lower()
+    elif registry is not None and m.entity_id in registry.by_id:
+        o = registry.by_id[m.entity_id]
+        role, country, spokes = o.role, o.country, o.spokesperson
+    else:
+        role, country, spokes = None, None, False
+    return {
+        "name": m.name,
+        "role": role,
+        "country": country,
+        "spokesperson": spokes,
+        "mentions": [],
+    }

@@ -1,0 +1,428 @@
+"""Direct quotes and their speakers.
+
+1. Pair quotation marks per paragraph (curly, straight, guillemets); a quote left open at a
+   paragraph end continues when the next paragraph opens with a quote mark (news convention).
+2. Attribute each quote from the words right after it (`"…," NAME said`, `"…," said NAME`,
+   `"…" ― NAME`), else from the words right before it (`NAME said: "…"`,
+   `NAME described …, stating: "…"`).
+3. The speaker phrase becomes a registry/discovered official, a pronoun (resolved to the most
+   recent named person outside quotes in this or the previous paragraph), a plain name, or a
+   role ("a Kremlin spokesperson").
+4. Un-cued quotes inside a sentence, or of at most four words, are `partial` (scare quotes);
+   an un-cued quote that is a whole sentence continues the previous speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from monitor.extract.countries import Gazetteer, find_countries, load_gazetteer
+from monitor.models import Discovered, Mention, Official, Quote
+
+OPENERS = '“«"'
+CLOSERS = '”»"'
+_CUE_VERBS = (
+    "said|says|say|told|tells|added|adds|stressed|stresses|noted|notes|explained|explains|"
+    "continued|continues|insisted|insists|argued|argues|wrote|writes|tweeted|posted|asked|asks|"
+    "warned|warns|declared|declares|stated|states|recalled|recalls|replied|replies|responded|"
+    "remarked|commented|claimed|claims|acknowledged|admitted|announced|emphasi[sz]ed|"
+    "underlined|concluded|conceded|suggested|predicted|urged|joked|quipped|shouted|yelled|"
+    "sings|sang|chanted|countered|cautioned|complained|boasted|vowed|promised|confirmed|"
+    "agreed|laughed|demanded|observed|maintained|pointed out|went on|recounted|reiterated|"
+    "lamented|testified|wondered|mused|exclaimed|whispered|answered|retorted|assured|"
+    "predicts|warns|adds|tweets|posts|summed up|wrote in|offered"
+)
+_PARTICIPLES = (
+    "saying|stating|adding|telling [\\w ]{1,30}?|noting|writing|declaring|explaining|arguing|"
+    "insisting|warning|asking|tweeting|stressing|recalling|quipping|joking|concluding|"
+    "remarking|replying|responding|continuing|posting|exclaiming|proclaiming|announcing"
+)
+_ADVERB = r"(?:(?:also|later|then|again|further|previously|once|simply|had|has|have|would|will|\w+ly)\s+)?"
+_TAIL_SUBJ_VERB = re.compile(
+    rf"^\s*(?P<subj>[^.!?;“”\"«»\n]{{1,140}}?)\s+{_ADVERB}(?P<verb>{_CUE_VERBS})\b(?P<rest>[^.!?;“”\"«»\n]*)"
+)
+_TAIL_VERB_SUBJ = re.compile(
+    rf"^\s*,?\s*(?P<verb>{_CUE_VERBS})\s+(?P<subj>[^.!?;“”\"«»\n]{{1,140}})"
+)
+_TAIL_DASH = re.compile(r"^\s*[―—–]\s*(?P<subj>[A-Z][^\n“”\"«»]{1,60})")
+_TAIL_ACCORDING = re.compile(r"^\s*,?\s*according to (?P<subj>[^.!?;“”\"«»\n]{1,100})")
+_HEAD_CUE = re.compile(
+    rf"(?P<verb>\b(?:{_CUE_VERBS}|{_PARTICIPLES}))\b(?P<rest>[^.!?“”\"«»]{{0,80}}?)\s*(?:that\s*)?[,:]?\s*$"
+)
+_PARTICIPLE_RE = re.compile(rf"^(?:{_PARTICIPLES})$")
+_CUE_CUT = re.compile(
+    r"\s(?:in|on|at|during|after|before|while|when|as|from|with|of|that|about|last|this|"
+    r"earlier|late|early|on)\b|[,;(]"
+)
+_SENT_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<![A-Z])[.!?][\"”’)]*\s+")
+_PARA_SPLIT = re.compile(r"\n\s*\n|\n")
+PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
+OTHER_PRONOUNS = frozenset({"they", "They", "I", "we", "We", "it", "It", "you", "You"})
+HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Del|Gen|Lt|Col|Prof|Rev|Sgt|Capt|Adm)\.?"
+_NAME_RUN = re.compile(
+    rf"(?P<hon>{HONORIFIC}\s+)?(?P<run>[A-Z][\w’'-]*\.?(?:\s+(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){{0,3}})"
+)
+NON_NAME = frozenset(
+    "The A An In On At And But For With Of By As To From If When While After Before Since "
+    "This That These Those It Its He She They We I You His Her Their Our My Your Indeed So "
+    "Yet Still However Also Then There Here What Why How Who Where Which Asked Asking Meanwhile "
+    "President Vice Prime Minister Secretary Senator Governor Chancellor Premier Spokesman "
+    "Spokeswoman Spokesperson Press Foreign Defense Defence Deputy Former Acting State Mayor "
+    "Republican Republicans Democrat Democrats Democratic GOP Congress Congressman Congresswoman "
+    "Senate House Court Justice Department Ministry Office Party Committee Commission Council "
+    "University College School Club Foundation Institute Association Agency Service Campaign "
+    "Post Times News Journal Today Press Daily Inc Corp Company Group Bank Street Hall Center "
+    "Centre Fox CNN MSNBC NBC CBS ABC AP Reuters Twitter Facebook Instagram Getty Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
+    "September October November December Sept Feb Jan Aug Oct Nov Dec Mr Mrs Ms Dr Rep Sen Gov "
+    "Kremlin Embassy Army Navy Police FBI CIA Pentagon Federal National International Union "
+    "European United Nations God Christmas Easter Twitter Breitbart Politico Clinton's Trump's".split()
+)
+ROLE_WORDS = re.compile(
+    r"\b(?:spokes(?:person|man|woman)|official|officials|minister|ministry|ministers|president|"
+    r"secretary|statement|source|sources|aide|aides|adviser|advisor|analyst|expert|narrator|"
+    r"announcer|chairman|chairwoman|chair|director|leader|leaders|lawmaker|senator|governor|"
+    r"ambassador|envoy|diplomat|general|commander|prosecutor|lawyer|attorney|campaign|"
+    r"government|office|embassy|agency|report|ad|candidate|nominee|businessman|woman|man|"
+    r"mayor|chancellor|premier|king|queen|press secretary|representative|member|voter|"
+    r"supporter|critic|manager|chief|head|executive|CEO|police|military|army|piece|spot|letter)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Speaker:
+    name: str | None
+    speaker_id: str | None
+    kind: str  # registry | discovered | name | role | unknown
+    role: str | None = None
+    country: str | None = None
+    via_pronoun: bool = False
+
+
+UNKNOWN = Speaker(None, None, "unknown")
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+    open_at: int  # offset of the opening mark
+    close_at: int  # offset of the closing mark (or paragraph end)
+    para: int
+
+
+@dataclass
+class Context:
+    text: str
+    officials: list[Mention]
+    by_id: dict[str, Official]
+    discovered: dict[str, Discovered]
+    gaz: Gazetteer
+    paras: list[tuple[int, int]]
+    spans: list[Span] = field(default_factory=list)
+    people: list[tuple[int, int, Speaker]] = field(default_factory=list)
+    full_names: dict[str, str] = field(default_factory=dict)  # last token -> full name
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _PARA_SPLIT.finditer(text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+def find_spans(text: str, paras: list[tuple[int, int]]) -> list[Span]:
+    """Pair quote marks within paragraphs; continue an unclosed quote into a paragraph that
+    opens with a quote mark."""
+    spans: list[Span] = []
+    pending: list[tuple[int, int]] | None = None  # segments of a quote continued across paras
+    pending_open = -1
+    for pi, (ps, pe) in enumerate(paras):
+        open_at, mark = -1, ""
+        i = ps
+        if pending is not None:
+            if text[ps] in OPENERS or text[ps] == "”":
+                open_at, mark = ps, text[ps]
+                i = ps + 1
+            else:
+                spans.append(_make_span(text, pending, pending_open, pending[-1][1], pi - 1))
+                pending = None
+        while i < pe:
+            ch = text[i]
+            if open_at < 0:
+                if ch in OPENERS or (ch == "”" and i == ps):
+                    open_at, mark = i, ch
+            elif ch in CLOSERS and (ch == '"') == (mark == '"'):
+                segs = (pending or []) + [(open_at + 1, i)]
+                spans.append(_make_span(text, segs, pending_open if pending else open_at, i, pi))
+                pending, open_at = None, -1
+            i += 1
+        if open_at >= 0:
+            segs = (pending or []) + [(open_at + 1, pe)]
+            if pending is None:
+                pending_open = open_at
+            pending = segs
+    if pending is not None:
+        spans.append(_make_span(text, pending, pending_open, pending[-1][1], len(paras) - 1))
+    return [s for s in spans if s.text]
+
+
+def _make_span(text: str, segs: list[tuple[int, int]], open_at: int, close_at: int, para: int):
+    segs = [
+        (s + len(text[s:e]) - len(text[s:e].lstrip()), e - len(text[s:e]) + len(text[s:e].rstrip()))
+        for s, e in segs
+    ]
+    body = " ".join(text[s:e] for s, e in segs if e > s)
+    return Span(segs[0][0], max(segs[-1][1], segs[0][0]), body, open_at, close_at, para)
+
+
+def _sentence_start(text: str, ps: int, pos: int) -> int:
+    start = ps
+    for m in _SENT_END.finditer(text, ps, pos):
+        start = m.end()
+    return start
+
+
+def _sentence_end(text: str, pos: int, pe: int) -> int:
+    m = _SENT_END.search(text, pos, pe)
+    end = m.start() + 1 if m else pe
+    for ch in OPENERS:
+        j = text.find(ch, pos, end)
+        if j >= 0:
+            end = j
+    return end
+
+
+def _cue_phrase(verb: str, rest: str) -> str:
+    cut = _CUE_CUT.search(rest)
+    obj = (rest[: cut.start()] if cut else rest).strip()
+    return f"{verb} {obj}".strip() if len(obj.split()) <= 4 else verb
+
+
+def _in_quote(ctx: Context, pos: int) -> bool:
+    return any(s.open_at <= pos <= s.close_at for s in ctx.spans)
+
+
+def _official_speaker(ctx: Context, m: Mention) -> Speaker:
+    if m.entity_id.startswith("discovered:"):
+        d = ctx.discovered.get(m.name)
+        return Speaker(
+            m.name, m.entity_id, "discovered", d.title if d else None, d.country if d else None
+        )
+    o = ctx.by_id[m.entity_id]
+    return Speaker(o.name, o.id, "registry", o.role, o.country)
+
+
+def _is_name_token(tok: str, ctx: Context) -> bool:
+    word = tok.rstrip(".,’'s") if tok.endswith(("’s", "'s")) else tok.rstrip(".,")
+    return bool(word) and word not in NON_NAME and not ctx.gaz.automaton.exists(word)
+
+
+def _name_speaker(ctx: Context, name: str) -> Speaker:
+    name = re.sub(r"[’']s$", "", name.strip(" ,."))
+    if " " not in name and name in ctx.full_names:
+        name = ctx.full_names[name]
+    return Speaker(name, None, "name")
+
+
+def classify(ctx: Context, phrase: str, start: int, pos_for_pronoun: int) -> Speaker | None:
+    """A speaker from a short phrase at `start` in the text ("Peskov", "he", "a Kremlin
+    spokesperson", "Rep. John Mica (R-Fla.)")."""
+    raw = phrase
+    phrase = re.split(r",|\(| who | which | of the | from | at | for | in an? | on ", phrase)[
+        0
+    ].strip()
+    if not phrase or len(phrase.split()) > 9:
+        return None
+    if phrase in PRONOUNS:
+        sp = resolve_pronoun(ctx, pos_for_pronoun)
+        return sp
+    if phrase in OTHER_PRONOUNS:
+        return UNKNOWN
+    end = start + len(raw)
+    for m in ctx.officials:
+        if start <= m.start and m.end <= start + len(phrase) + 1:
+            return _official_speaker(ctx, m)
+    runs = [r for r in _NAME_RUN.finditer(phrase)]
+    for r in reversed(runs):
+        tokens = [t for t in r.group("run").split() if _is_name_token(t, ctx)]
+        if r.group("hon") and tokens:
+            return _name_speaker(ctx, r.group("hon") + " ".join(tokens))
+        if tokens and r.group("run").split()[-1] == tokens[-1]:
+            lead = r.group("run").split()
+            # keep the contiguous name tail ("Trump lawyer Marc Kasowitz" -> "Marc Kasowitz")
+            k = len(lead)
+            while k > 0 and _is_name_token(lead[k - 1], ctx):
+                k -= 1
+            name = " ".join(lead[k:])
+            lower_first = phrase.split()[0].lower() in {"a", "an", "the"}
+            if lower_first and ROLE_WORDS.search(phrase) and len(lead[k:]) == 1 and k > 0:
+                break
+            return _name_speaker(ctx, name)
+    if ROLE_WORDS.search(phrase):
+        role = re.sub(r"^(?:a|an|the|one)\s+", "", phrase, flags=re.IGNORECASE)
+        codes = [c.entity_id for c in find_countries(phrase, ctx.gaz)]
+        return Speaker(role, None, "role", role, codes[0] if codes else None)
+    del end
+    return None
+
+
+def resolve_pronoun(ctx: Context, pos: int) -> Speaker:
+    """The most recent named person before `pos`, outside quotes, in this paragraph or the
+    previous one."""
+    para = next((i for i, (s, e) in enumerate(ctx.paras) if s <= pos <= e), 0)
+    floor = ctx.paras[max(0, para - 1)][0]
+    best = None
+    for start, _end, sp in ctx.people:
+        if floor <= start < pos and not _in_quote(ctx, start):
+            best = sp
+    if best is None:
+        return Speaker(None, None, "unknown", via_pronoun=True)
+    return Speaker(best.name, best.speaker_id, best.kind, best.role, best.country, True)
+
+
+def _collect_people(ctx: Context) -> None:
+    """Officials and multi-token (or titled) capitalised names, for pronoun resolution."""
+    people = [(m.start, m.end, _official_speaker(ctx, m)) for m in ctx.officials]
+    official_spans = [(m.start, m.end) for m in ctx.officials]
+    for r in _NAME_RUN.finditer(ctx.text):
+        if any(s < r.end() and r.start() < e for s, e in official_spans):
+            continue
+        lead = r.group("run").split()
+        k = len(lead)
+        while k > 0 and _is_name_token(lead[k - 1], ctx):
+            k -= 1
+        name = lead[k:]
+        if len(name) >= 2 or (name and r.group("hon")):
+            full = " ".join(name)
+            ctx.full_names.setdefault(name[-1].rstrip(".,"), full)
+            people.append((r.start(), r.end(), _name_speaker(ctx, full)))
+    for r in _NAME_RUN.finditer(ctx.text):  # bare surnames of people seen in full
+        word = r.group("run").split()[0].rstrip(".,")
+        if len(r.group("run").split()) == 1 and word in ctx.full_names and not r.group("hon"):
+            people.append((r.start(), r.end(), _name_speaker(ctx, word)))
+    people.sort(key=lambda p: p[0])
+    ctx.people = people
+
+
+def _from_tail(ctx: Context, span: Span, pe: int) -> tuple[Speaker, str] | None:
+    after = span.close_at + 1
+    end = _sentence_end(ctx.text, after, pe)
+    tail = ctx.text[after:end]
+    m = _TAIL_DASH.match(tail)
+    if m:
+        sp = classify(ctx, m.group("subj"), after + m.start("subj"), span.open_at)
+        if sp:
+            return sp, "―"
+    m = _TAIL_VERB_SUBJ.match(tail)
+    if m:
+        subj = m.group("subj")
+        if subj[:1].isupper() or subj.split()[0] in {"a", "an", "the", "one"}:
+            sp = classify(ctx, subj, after + m.start("subj"), span.open_at)
+            if sp:
+                return sp, m.group("verb")
+    m = _TAIL_ACCORDING.match(tail)
+    if m:
+        sp = classify(ctx, m.group("subj"), after + m.start("subj"), span.open_at)
+        if sp:
+            return sp, "according to"
+    m = _TAIL_SUBJ_VERB.match(tail)
+    if m and len(m.group("subj").split()) <= 12:
+        sp = classify(ctx, m.group("subj"), after + m.start("subj"), span.open_at)
+        if sp:
+            return sp, _cue_phrase(m.group("verb"), m.group("rest"))
+    return None
+
+
+def _from_head(ctx: Context, span: Span, head_from: int) -> tuple[Speaker, str] | None:
+    head = ctx.text[head_from : span.open_at]
+    m = _HEAD_CUE.search(head)
+    if not m:
+        return None
+    verb = m.group("verb")
+    before = head[: m.start("verb")]
+    participle = bool(_PARTICIPLE_RE.match(verb))
+    if not participle:
+        # the noun phrase right before a finite verb: "In a statement, Peabody said:"
+        np = re.split(r"[,;:]\s*(?=[^,;:]*$)", before.rstrip())[-1]
+        sp = classify(ctx, np, head_from + len(before.rstrip()) - len(np), span.open_at)
+        if sp and sp.kind != "unknown":
+            return sp, _cue_phrase(verb, m.group("rest"))
+    # the sentence subject: "Peskov described Macron's remarks …, stating:"
+    for start, end, sp in ctx.people:
+        if head_from <= start < head_from + len(before) and not _in_quote(ctx, start):
+            del end
+            return sp, verb.split()[0]
+    first = before.split(",")[0]
+    sp = classify(ctx, first, head_from, span.open_at)
+    if sp:
+        return sp, verb.split()[0]
+    return None
+
+
+def _embedded(ctx: Context, span: Span, head_from: int) -> bool:
+    head = ctx.text[head_from : span.open_at].rstrip()
+    return bool(head) and not head.endswith((":", ",", "—", "―", "-")) and head[-1] not in '”"'
+
+
+def _quote(span: Span, sp: Speaker, cue: str | None, partial: bool = False) -> Quote:
+    return Quote(
+        text=span.text,
+        start=span.start,
+        end=span.end,
+        speaker=sp.name,
+        speaker_id=sp.speaker_id,
+        speaker_kind=sp.kind,
+        cue=cue,
+        speaker_via_pronoun=sp.via_pronoun,
+        partial=partial,
+        speaker_role=sp.role,
+        speaker_country=sp.country,
+    )
+
+
+def find_quotes(
+    text: str,
+    officials: list[Mention],
+    by_id: dict[str, Official],
+    discovered: dict[str, Discovered],
+    gazetteer: Gazetteer | None = None,
+) -> list[Quote]:
+    paras = paragraphs(text)
+    ctx = Context(text, officials, by_id, discovered, gazetteer or load_gazetteer(), paras)
+    ctx.spans = find_spans(text, paras)
+    _collect_people(ctx)
+    quotes: list[Quote] = []
+    last: tuple[Speaker, int] | None = None  # previous attributed speaker and its paragraph
+    for span in ctx.spans:
+        ps, pe = paras[span.para]
+        open_para = next(i for i, (s, e) in enumerate(paras) if s <= span.open_at <= e)
+        head_from = _sentence_start(text, paras[open_para][0], span.open_at)
+        words = len(span.text.split())
+        found = _from_tail(ctx, span, pe) or _from_head(ctx, span, head_from)
+        if found is None and head_from == paras[open_para][0] and open_para > 0:
+            prev_s, prev_e = paras[open_para - 1]
+            if text[prev_s:prev_e].rstrip().endswith(":"):  # 'He said:' then the quote
+                fake = Span(span.start, span.end, span.text, prev_e, span.close_at, span.para)
+                found = _from_head(ctx, fake, _sentence_start(text, prev_s, prev_e))
+        if found:
+            sp, cue = found
+            quotes.append(_quote(span, sp, cue))
+            if sp.kind != "unknown":
+                last = (sp, span.para)
+            continue
+        if words <= 4 or _embedded(ctx, span, head_from):
+            quotes.append(_quote(span, UNKNOWN, None, partial=True))
+            continue
+        if last and span.para - last[1] <= 1:  # a continuation of the previous speaker
+            quotes.append(_quote(span, last[0], None))
+            continue
+        quotes.append(_quote(span, UNKNOWN, None))
+    return quotes
