@@ -36,10 +36,7 @@ NOUN_AMBIGUOUS = frozenset(
 )
 # Capitalised words that can precede a country name without being a first name.
 FUNCTION_CAPS = frozenset(
-    "In At To From The And But For With On Of By As Both Like Unlike While When After Before "
-    "Since Then Also If Though Although Why How Where Did Does Do Is Was Will Has Had Have Can "
-    "Should Would Could Neighbouring Neighboring Visit Visiting Against Across Inside Outside "
-    "Between Within Including Beyond Toward Towards Via Into Near Leaving Unlike Mr Mrs Ms".split()
+    ["In", "At", "To", "From", "The", "And", "But", "For", "With", "On", "Of", "By", "As", "Both", "Like", "Unlike", "While", "When", "After", "Before", "Since", "Then", "Also", "If", "Though", "Although", "Why", "How", "Where", "Did", "Does", "Do", "Is", "Was", "Will", "Has", "Had", "Have", "Can", "Should", "Would", "Could", "Neighbouring", "Neighboring", "Visit", "Visiting", "Against", "Across", "Inside", "Outside", "Between", "Within", "Including", "Beyond", "Toward", "Towards", "Via", "Into", "Near", "Leaving", "Unlike", "Mr", "Mrs", "Ms"]
 )
 # US-state context for "Georgia" (the text right after the name).
 _GEORGIA_STATE_AFTER = re.compile(

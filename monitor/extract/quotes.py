@@ -40,22 +40,25 @@ _PARTICIPLES = (
 )
 _ADVERB = r"(?:(?:also|later|then|again|further|previously|once|simply|had|has|have|would|will|\w+ly)\s+)?"
 _TAIL_SUBJ_VERB = re.compile(
-    rf"^\s*(?P<subj>[^.!?;“”\"«»\n]{{1,140}}?)\s+{_ADVERB}(?P<verb>{_CUE_VERBS})\b(?P<rest>[^.!?;“”\"«»\n]*)"
+    rf"^\s*(?P<subj>[^!?;“”\"«»\n]{{1,140}}?)\s+{_ADVERB}(?P<verb>{_CUE_VERBS})\b(?P<rest>[^.!?;“”\"«»\n]*)"
 )
 _TAIL_VERB_SUBJ = re.compile(
-    rf"^\s*,?\s*(?P<verb>{_CUE_VERBS})\s+(?P<subj>[^.!?;“”\"«»\n]{{1,140}})"
+    rf"^\s*,?\s*(?P<verb>{_CUE_VERBS})\s+(?P<subj>[^!?;“”\"«»\n]{{1,140}})"
 )
 _TAIL_DASH = re.compile(r"^\s*[―—–]\s*(?P<subj>[A-Z][^\n“”\"«»]{1,60})")
-_TAIL_ACCORDING = re.compile(r"^\s*,?\s*according to (?P<subj>[^.!?;“”\"«»\n]{1,100})")
+_TAIL_ACCORDING = re.compile(r"^\s*,?\s*according to (?P<subj>[^!?;“”\"«»\n]{1,100})")
 _HEAD_CUE = re.compile(
     rf"(?P<verb>\b(?:{_CUE_VERBS}|{_PARTICIPLES}))\b(?P<rest>[^.!?“”\"«»]{{0,80}}?)\s*(?:that\s*)?[,:]?\s*$"
 )
+_CUE_WORD = re.compile(rf"\b(?:{_CUE_VERBS})\b")
 _PARTICIPLE_RE = re.compile(rf"^(?:{_PARTICIPLES})$")
 _CUE_CUT = re.compile(
     r"\s(?:in|on|at|during|after|before|while|when|as|from|with|of|that|about|last|this|"
     r"earlier|late|early|on)\b|[,;(]"
 )
-_SENT_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<![A-Z])[.!?][\"”’)]*\s+")
+_SENT_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bRep)(?<!\bSen)(?<!\bGov)(?<!\bGen)(?<!\bDel)(?<!\bLt)(?<!\bCol)(?<!\bvs)(?<!\bFeb)(?<!\bSept)(?<!\bJan)(?<!\bAug)(?<!\bOct)(?<!\bNov)(?<!\bDec)(?<![A-Z])[.!?][\"”’)]*\s+(?=[A-Z0-9“\"«‘(\[])"
+)
 _PARA_SPLIT = re.compile(r"\n\s*\n|\n")
 PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
 OTHER_PRONOUNS = frozenset({"they", "They", "I", "we", "We", "it", "It", "you", "You"})
@@ -64,20 +67,7 @@ _NAME_RUN = re.compile(
     rf"(?P<hon>{HONORIFIC}\s+)?(?P<run>[A-Z][\w’'-]*\.?(?:\s+(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){{0,3}})"
 )
 NON_NAME = frozenset(
-    "The A An In On At And But For With Of By As To From If When While After Before Since "
-    "This That These Those It Its He She They We I You His Her Their Our My Your Indeed So "
-    "Yet Still However Also Then There Here What Why How Who Where Which Asked Asking Meanwhile "
-    "President Vice Prime Minister Secretary Senator Governor Chancellor Premier Spokesman "
-    "Spokeswoman Spokesperson Press Foreign Defense Defence Deputy Former Acting State Mayor "
-    "Republican Republicans Democrat Democrats Democratic GOP Congress Congressman Congresswoman "
-    "Senate House Court Justice Department Ministry Office Party Committee Commission Council "
-    "University College School Club Foundation Institute Association Agency Service Campaign "
-    "Post Times News Journal Today Press Daily Inc Corp Company Group Bank Street Hall Center "
-    "Centre Fox CNN MSNBC NBC CBS ABC AP Reuters Twitter Facebook Instagram Getty Monday Tuesday "
-    "Wednesday Thursday Friday Saturday Sunday January February March April May June July August "
-    "September October November December Sept Feb Jan Aug Oct Nov Dec Mr Mrs Ms Dr Rep Sen Gov "
-    "Kremlin Embassy Army Navy Police FBI CIA Pentagon Federal National International Union "
-    "European United Nations God Christmas Easter Twitter Breitbart Politico Clinton's Trump's".split()
+    ["The", "A", "An", "In", "On", "At", "And", "But", "For", "With", "Of", "By", "As", "To", "From", "If", "When", "While", "After", "Before", "Since", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You", "His", "Her", "Their", "Our", "My", "Your", "Indeed", "So", "Yet", "Still", "However", "Also", "Then", "There", "Here", "What", "Why", "How", "Who", "Where", "Which", "Asked", "Asking", "Meanwhile", "President", "Vice", "Prime", "Minister", "Secretary", "Senator", "Governor", "Chancellor", "Premier", "Spokesman", "Spokeswoman", "Spokesperson", "Press", "Foreign", "Defense", "Defence", "Deputy", "Former", "Acting", "State", "Mayor", "Republican", "Republicans", "Democrat", "Democrats", "Democratic", "GOP", "Congress", "Congressman", "Congresswoman", "Senate", "House", "Court", "Justice", "Department", "Ministry", "Office", "Party", "Committee", "Commission", "Council", "University", "College", "School", "Club", "Foundation", "Institute", "Association", "Agency", "Service", "Campaign", "Post", "Times", "News", "Journal", "Today", "Press", "Daily", "Inc", "Corp", "Company", "Group", "Bank", "Street", "Hall", "Center", "Centre", "Fox", "CNN", "MSNBC", "NBC", "CBS", "ABC", "AP", "Reuters", "Twitter", "Facebook", "Instagram", "Getty", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Sept", "Feb", "Jan", "Aug", "Oct", "Nov", "Dec", "Mr", "Mrs", "Ms", "Dr", "Rep", "Sen", "Gov", "Kremlin", "Embassy", "Army", "Navy", "Police", "FBI", "CIA", "Pentagon", "Federal", "National", "International", "Union", "European", "United", "Nations", "God", "Christmas", "Easter", "Twitter", "Breitbart", "Politico", "Clinton's", "Trump's"]
 )
 ROLE_WORDS = re.compile(
     r"\b(?:spokes(?:person|man|woman)|official|officials|minister|ministry|ministers|president|"
@@ -239,7 +229,7 @@ def classify(ctx: Context, phrase: str, start: int, pos_for_pronoun: int) -> Spe
     phrase = re.split(r",|\(| who | which | of the | from | at | for | in an? | on ", phrase)[
         0
     ].strip()
-    if not phrase or len(phrase.split()) > 9:
+    if not phrase or len(phrase.split()) > 9 or _CUE_WORD.search(phrase):
         return None
     if phrase in PRONOUNS:
         sp = resolve_pronoun(ctx, pos_for_pronoun)
