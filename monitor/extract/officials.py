@@ -165,9 +165,11 @@ def _file_hash(paths: Sequence[Path]) -> str:
     return h.hexdigest()[:12]
 
 
-def load_registry(extra_paths: Sequence[Path] = ()) -> Registry:
-    """The packaged registry (if present) plus user files; later files override by id."""
-    paths = [p for p in [PACKAGED_REGISTRY, *map(Path, extra_paths)] if p.is_file()]
+def load_registry(extra_paths: Sequence[Path] = (), *, packaged: bool = True) -> Registry:
+    """The packaged registry (if present) plus user files; later files override by id.
+    `packaged=False` loads only `extra_paths` (tests pin a known registry this way)."""
+    base = [PACKAGED_REGISTRY] if packaged else []
+    paths = [p for p in [*base, *map(Path, extra_paths)] if p.is_file()]
     officials: dict[str, Official] = {}
     for p in paths:
         for rec in tomllib.loads(p.read_text(encoding="utf-8")).get("official", []):

@@ -1,0 +1,83 @@
+import pytest
+
+from monitor.extract.countries import find_countries, load_gazetteer
+
+
+def codes(text: str) -> list[str]:
+    return [m.entity_id for m in find_countries(text)]
+
+
+def test_every_un_member_has_demonym_or_capital():
+    gaz = load_gazetteer()
+    for key in ["Afghan", "Kabul", "Ukrainian", "Kyiv", "Peruvian", "Lima", "Tuvaluan", "Bhutanese"]:
+        assert gaz.automaton.exists(key), key
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "via"),
+    [
+        ("The Kremlin said", "RU", "institution"),
+        ("talks in Moscow", "RU", "capital"),
+        ("French diplomats", "FR", "demonym"),
+        ("the Élysée confirmed", "FR", "institution"),
+        ("the White House said", "US", "institution"),
+        ("Downing Street said", "GB", "institution"),
+        ("sources in Zhongnanhai", "CN", "institution"),
+        ("Beijing responded", "CN", "capital"),
+        ("American officials", "US", "demonym"),
+        ("the U.S. and allies", "US", "name"),
+        ("Russians voted", "RU", "demonym"),
+        ("in New Guinea", "PG", "name"),
+    ],
+)
+def test_positive(text, expected, via):
+    found = find_countries(text)
+    assert [(m.entity_id, m.via) for m in found] == [(expected, via)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Atlanta, Georgia is hot.",
+        "Georgia voters went to the polls.",
+        "Georgia's governor Brian Kemp signed it.",
+        "Michael Jordan retired.",
+        "Jordan Peterson spoke.",
+        "Chad Smith played drums.",
+        "a turkey dinner with fine china",
+        "Paris Hilton arrived.",
+        "They flew to New Mexico.",
+        "a Guinea pig",
+        "European countries and the Middle East and Latin America",
+        "ships in the Indian Ocean",
+        "Turkey sandwiches are popular.",
+        "We met in May on a Monday.",
+    ],
+)
+def test_false_positives(text):
+    assert codes(text) == []
+
+
+def test_longest_match_niger_nigeria():
+    assert codes("Niger and Nigeria") == ["NE", "NG"]
+
+
+def test_congo_defaults_to_drc_unless_brazzaville():
+    assert codes("fighting in Congo") == ["CD"]
+    assert codes("the Republic of the Congo") == ["CG"]
+    assert codes("Congo, whose capital is Brazzaville") == ["CG", "CG"]
+
+
+def test_dominica_vs_dominican_republic():
+    assert codes("Dominica and the Dominican Republic") == ["DM", "DO"]
+
+
+def test_sentence_initial_ambiguous_needs_corroboration():
+    assert codes("Turkey said no. Ankara insists.") == ["TR", "TR"]
+    assert codes("Georgia and Russia fought in 2008 near Tbilisi.") == ["GE", "RU", "GE"]
+
+
+def test_offsets_index_text():
+    text = "Talks between Paris and Moscow."
+    for m in find_countries(text):
+        assert text[m.start : m.end] == m.text
