@@ -2,7 +2,7 @@
 -- Fold one fetch attempt into the feed's current health (validators, failures in a row).
 INSERT INTO feed_state AS s (feed, url, etag, last_modified, last_fetch_at, last_success_at,
                              last_status, last_error, failures_in_row, next_poll_at)
-VALUES ($feed, $url, $etag, $last_modified, $at, CASE WHEN $ok THEN $at END, $status, $error,
+VALUES ($feed, $url, CASE WHEN $ok THEN $etag END, CASE WHEN $ok THEN $last_modified END, $at, CASE WHEN $ok THEN $at END, $status, $error,
         CASE WHEN $ok THEN 0 ELSE 1 END, $next_poll_at)
 ON CONFLICT (feed) DO UPDATE SET
     url = excluded.url,
