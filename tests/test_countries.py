@@ -9,7 +9,16 @@ def codes(text: str) -> list[str]:
 
 def test_every_un_member_has_demonym_or_capital():
     gaz = load_gazetteer()
-    for key in ["Afghan", "Kabul", "Ukrainian", "Kyiv", "Peruvian", "Lima", "Tuvaluan", "Bhutanese"]:
+    for key in [
+        "Afghan",
+        "Kabul",
+        "Ukrainian",
+        "Kyiv",
+        "Peruvian",
+        "Lima",
+        "Tuvaluan",
+        "Bhutanese",
+    ]:
         assert gaz.automaton.exists(key), key
 
 

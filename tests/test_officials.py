@@ -74,8 +74,10 @@ def test_registry_names_are_not_discovered():
 
 def test_user_file_extends(tmp_path):
     extra = tmp_path / "mine.toml"
-    extra.write_text('[[official]]\nid = "xx-jane-roe"\nname = "Jane Roe"\nrole = "Minister"\n'
-                     'role_kind = "minister"\ncountry = "XX"\n')
+    extra.write_text(
+        '[[official]]\nid = "xx-jane-roe"\nname = "Jane Roe"\nrole = "Minister"\n'
+        'role_kind = "minister"\ncountry = "XX"\n'
+    )
     reg = load_registry([SMALL, extra], packaged=False)
     assert reg.get("xx-jane-roe") and reg.get("ru-dmitry-peskov")
     assert reg.version != REG.version

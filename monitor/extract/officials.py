@@ -28,7 +28,27 @@ ROLE_KINDS = (
 # Family name first: the surname is the first token ("Xi Jinping" -> "Xi").
 SURNAME_FIRST = frozenset({"CN", "KP", "KR", "TW", "HK", "MO", "HU"})
 MONTHS_DAYS = frozenset(
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
 )
 # A title right before a bare surname licenses a registry lookup ("Mr. Macron").
 TITLE_BEFORE = re.compile(
@@ -58,7 +78,33 @@ DISCOVERY_FOR = re.compile(
     rf"(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})"
 )
 _NOT_NAME = MONTHS_DAYS | frozenset(
-    ["The", "A", "An", "And", "But", "On", "In", "At", "Of", "For", "With", "Said", "Says", "Has", "Had", "Was", "Is", "Will", "Who", "Which", "That", "This", "Today", "Yesterday", "Tomorrow"]
+    [
+        "The",
+        "A",
+        "An",
+        "And",
+        "But",
+        "On",
+        "In",
+        "At",
+        "Of",
+        "For",
+        "With",
+        "Said",
+        "Says",
+        "Has",
+        "Had",
+        "Was",
+        "Is",
+        "Will",
+        "Who",
+        "Which",
+        "That",
+        "This",
+        "Today",
+        "Yesterday",
+        "Tomorrow",
+    ]
 )
 
 
