@@ -1,0 +1,25 @@
+"""The cleaning benchmark runs end to end and prints its numbers (tiny --smoke run)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_clean.py"
+
+
+def test_bench_clean_smoke_prints_numbers() -> None:
+    out = subprocess.run(
+        [sys.executable, str(SCRIPT), "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert re.search(r"cleaning: [\d,]+ articles/s", out), out
+    assert re.search(r"story grouping: [\d,]+ us/article", out), out
+    assert re.search(r"peak RSS: [\d,]+ MB", out), out
+    joined = int(re.search(r"(\d+) joined", out).group(1))
+    assert joined > 0  # the synthetic syndicated copies must be found
