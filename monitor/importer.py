@@ -35,9 +35,14 @@ class ImportReport:
         return f"{self.path}: {self.feed}: {r.seen} items, {r.new} new, {r.updated} updated"
 
 
-def detect_kind(data: bytes) -> str:
-    """feed | page | scraped | text, from the first bytes of the file."""
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
+
+
+def detect_kind(data: bytes, suffix: str = "") -> str:
+    """feed | page | scraped | text, from the first bytes (a .xml file is always a feed)."""
     head = data[:2048]
+    if suffix.lower() in FEED_SUFFIXES:
+        return "feed"
     if SCRAPED_HEADER.match(head.decode("utf-8", "replace")):
         return "scraped"
     if _FEED_START.search(head):
@@ -63,7 +68,7 @@ def import_file(path: Path, ingestor: Ingestor, source: str | None = None) -> Im
     except OSError as exc:
         return ImportReport(path, None, None, f"cannot read: {exc.strerror or exc}")
     now = utcnow()
-    kind = detect_kind(data)
+    kind = detect_kind(data, path.suffix)
     try:
         feed, entries = _entries(path, data, kind, source, now)
     except FeedParseError as exc:

@@ -19,10 +19,10 @@ class ProcessedArticle:
 
 
 def content_hash(entry: FeedEntry) -> str:
-    """What decides whether a re-polled entry changed: title, body and dates."""
-    basis = "\x1f".join(
-        [entry.title or "", entry.raw_content, entry.summary or "", entry.published.isoformat()]
-    )
+    """What decides whether a re-polled entry changed: title, body and the feed's own date
+    (a fetch-time fallback date changes on every poll, so it must not count)."""
+    stated = "" if entry.published_source == "fetched" else entry.published.isoformat()
+    basis = "\x1f".join([entry.title or "", entry.raw_content, entry.summary or "", stated])
     return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -49,7 +49,8 @@ def _holder(message: str) -> str:
         cmd = Path(f"/proc/{pid.group(1)}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         cmd = ""
-    return f"process {pid.group(1)}" + (f" ({cmd.strip()[:120]})" if cmd.strip() else "")
+    cmd = " ".join(cmd.split())[:100]  # one line, whatever the holder's argv holds
+    return f"process {pid.group(1)}" + (f" ({cmd})" if cmd else "")
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
