@@ -208,8 +208,9 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     from monitor.runtime import build_extractor
 
     cleaned = _read_document(args)
-    extraction = build_extractor(settings).extract(cleaned.text, cleaned.published)
-    result = extract_json(extraction)
+    extractor = build_extractor(settings)
+    extraction = extractor.extract(cleaned.text, cleaned.published)
+    result = extract_json(extraction, extractor.registry)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
