@@ -69,7 +69,7 @@ _TITLE_WORDS = (
 )
 # "French President Emmanuel Macron", "Kremlin spokesperson Dmitry Peskov", "Prime Minister X Y".
 DISCOVERY = re.compile(
-    rf"(?P<pre>(?:[A-Z][\w’'.-]*\s+){{0,2}})(?P<title>{_TITLE_WORDS})\s+"
+    rf"\b(?P<title>{_TITLE_WORDS})\s+"
     rf"(?P<name>{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.)){{1,2}})"
 )
 # "a spokesman for the foreign ministry, Mao Ning" / "the ministry's spokesperson, X Y".
@@ -77,6 +77,9 @@ DISCOVERY_FOR = re.compile(
     r"(?P<title>[Ss]pokes(?:person|man|woman) (?:for|of) (?:the )?(?P<org>[\w ’'-]{2,50}?)),\s+"
     rf"(?P<name>{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})"
 )
+# Up to two capitalised words before a title ("French", "Kremlin"): looked up behind the match,
+# because a leading optional group would make the regex try every capital in the text.
+_PRE_TITLE = re.compile(r"(?:[A-Z][\w’'.-]*\s+){1,2}$")
 _NOT_NAME = MONTHS_DAYS | frozenset(
     [
         "The",
@@ -237,6 +240,14 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
+def _covered(text: str, spans: list[tuple[int, int]]) -> bytearray:
+    """One byte per character, set inside `spans`: O(1) overlap tests per token."""
+    mask = bytearray(len(text) + 1)
+    for s, e in spans:
+        mask[s:e] = b"\x01" * (e - s)
+    return mask
+
+
 def _clean_name(name: str) -> str:
     tokens = name.split()
     while tokens and tokens[-1] in _NOT_NAME:
@@ -261,7 +272,8 @@ def _discover(text: str, registry: Registry, taken: list[tuple[int, int]]) -> li
             end = start + len(name)
             if _overlaps(taken, start, end) or registry.find_names(name):
                 continue
-            pre = m.groupdict().get("pre") or ""
+            pre_m = _PRE_TITLE.search(text, max(0, m.start() - 40), m.start())
+            pre = pre_m.group() if pre_m and pattern is DISCOVERY else ""
             title = " ".join((pre + m.group("title")).split())
             found.append((start, end, name, title, _country_of(title)))
             taken.append((start, end))
@@ -314,9 +326,12 @@ def _surname_mentions(
     for m in full:
         first_seen.setdefault(m.entity_id, m.start)
     out = []
+    mask = _covered(text, taken)
     for tok in _CAP_TOKEN.finditer(text):
         word, start, end = tok.group(), tok.start(), tok.end()
-        if _overlaps(taken, start, end):
+        if mask[start] or mask[end - 1]:
+            continue
+        if word not in known and word not in registry.surnames:
             continue
         titled = bool(TITLE_BEFORE.search(text, max(0, start - 16), start))
         if word in MONTHS_DAYS and not titled:

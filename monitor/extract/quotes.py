@@ -15,7 +15,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from monitor.extract.countries import Gazetteer, find_countries, load_gazetteer
 from monitor.models import Discovered, Mention, Official, Quote
@@ -56,15 +58,19 @@ _CUE_CUT = re.compile(
     r"\s(?:in|on|at|during|after|before|while|when|as|from|with|of|that|about|last|this|"
     r"earlier|late|early|on)\b|[,;(]"
 )
+# The stop is matched first and abbreviations are checked behind it: cheap to scan.
 _SENT_END = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bRep)(?<!\bSen)(?<!\bGov)(?<!\bGen)(?<!\bDel)(?<!\bLt)(?<!\bCol)(?<!\bvs)(?<!\bFeb)(?<!\bSept)(?<!\bJan)(?<!\bAug)(?<!\bOct)(?<!\bNov)(?<!\bDec)(?<![A-Z])[.!?][\"”’)]*\s+(?=[A-Z0-9“\"«‘(\[])"
+    r"[.!?](?<![A-Z]\.)"
+    r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bRep\.)(?<!\bSen\.)(?<!\bGov\.)(?<!\bGen\.)(?<!\bDel\.)(?<!\bLt\.)(?<!\bCol\.)(?<!\bvs\.)(?<!\bFeb\.)(?<!\bSept\.)(?<!\bJan\.)(?<!\bAug\.)(?<!\bOct\.)(?<!\bNov\.)(?<!\bDec\.)"
+    r"[\"”’)]*\s+(?=[A-Z0-9“\"«‘(\[])"
 )
+_MARKS = re.compile('[“”«»"]')
 _PARA_SPLIT = re.compile(r"\n\s*\n|\n")
 PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
 OTHER_PRONOUNS = frozenset({"they", "They", "I", "we", "We", "it", "It", "you", "You"})
 HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Del|Gen|Lt|Col|Prof|Rev|Sgt|Capt|Adm)\.?"
 _NAME_RUN = re.compile(
-    rf"(?P<hon>{HONORIFIC}\s+)?(?P<run>[A-Z][\w’'-]*\.?(?:\s+(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){{0,3}})"
+    rf"(?<![\w’'])(?=[A-Z])(?P<hon>{HONORIFIC}\s+)?(?P<run>[A-Z][\w’'-]*\.?(?:\s+(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){{0,3}})"
 )
 NON_NAME = frozenset(
     [
@@ -337,8 +343,8 @@ def find_spans(text: str, paras: list[tuple[int, int]]) -> list[Span]:
             else:
                 spans.append(_make_span(text, pending, pending_open, pending[-1][1], pi - 1))
                 pending = None
-        while i < pe:
-            ch = text[i]
+        for mk in _MARKS.finditer(text, i, pe):
+            i, ch = mk.start(), mk.group()
             if open_at < 0:
                 if ch in OPENERS or (ch == "”" and i == ps):
                     open_at, mark = i, ch
@@ -346,7 +352,6 @@ def find_spans(text: str, paras: list[tuple[int, int]]) -> list[Span]:
                 segs = (pending or []) + [(open_at + 1, i)]
                 spans.append(_make_span(text, segs, pending_open if pending else open_at, i, pi))
                 pending, open_at = None, -1
-            i += 1
         if open_at >= 0:
             segs = (pending or []) + [(open_at + 1, pe)]
             if pending is None:
@@ -366,13 +371,16 @@ def _make_span(text: str, segs: list[tuple[int, int]], open_at: int, close_at: i
     return Span(segs[0][0], max(segs[-1][1], segs[0][0]), body, open_at, close_at, para)
 
 
+@lru_cache(maxsize=8)
+def _sentence_ends(text: str) -> tuple[int, ...]:
+    """Offsets where a sentence begins (after its predecessor's end), computed once per text."""
+    return tuple(m.end() for m in _SENT_END.finditer(text))
+
+
 def _sentence_start(text: str, ps: int, pos: int) -> int:
-    start = ps
-    # endpos one past `pos`: the lookahead must see the opening mark itself
-    for m in _SENT_END.finditer(text, ps, min(pos + 1, len(text))):
-        if m.end() <= pos:
-            start = m.end()
-    return start
+    ends = _sentence_ends(text)
+    i = bisect_right(ends, pos) - 1
+    return ends[i] if i >= 0 and ends[i] > ps else ps
 
 
 def _sentence_end(text: str, pos: int, pe: int) -> int:
@@ -476,9 +484,11 @@ def resolve_pronoun(ctx: Context, pos: int) -> Speaker:
 def _collect_people(ctx: Context) -> None:
     """Officials and multi-token (or titled) capitalised names, for pronoun resolution."""
     people = [(m.start, m.end, _official_speaker(ctx, m)) for m in ctx.officials]
-    official_spans = [(m.start, m.end) for m in ctx.officials]
+    mask = bytearray(len(ctx.text) + 1)
+    for m in ctx.officials:
+        mask[m.start : m.end] = b"\x01" * (m.end - m.start)
     for r in _NAME_RUN.finditer(ctx.text):
-        if any(s < r.end() and r.start() < e for s, e in official_spans):
+        if mask[r.start()] or mask[r.end() - 1]:
             continue
         lead = r.group("run").split()
         k = len(lead)
