@@ -487,10 +487,14 @@ def _collect_people(ctx: Context) -> None:
     mask = bytearray(len(ctx.text) + 1)
     for m in ctx.officials:
         mask[m.start : m.end] = b"\x01" * (m.end - m.start)
+    singles = []  # bare one-word runs: people only if the article names them in full
     for r in _NAME_RUN.finditer(ctx.text):
         if mask[r.start()] or mask[r.end() - 1]:
             continue
         lead = r.group("run").split()
+        if len(lead) == 1 and not r.group("hon"):
+            singles.append((r.start(), r.end(), lead[0].rstrip(".,")))
+            continue
         k = len(lead)
         while k > 0 and _is_name_token(lead[k - 1], ctx):
             k -= 1
@@ -499,10 +503,9 @@ def _collect_people(ctx: Context) -> None:
             full = " ".join(name)
             ctx.full_names.setdefault(name[-1].rstrip(".,"), full)
             people.append((r.start(), r.end(), _name_speaker(ctx, full)))
-    for r in _NAME_RUN.finditer(ctx.text):  # bare surnames of people seen in full
-        word = r.group("run").split()[0].rstrip(".,")
-        if len(r.group("run").split()) == 1 and word in ctx.full_names and not r.group("hon"):
-            people.append((r.start(), r.end(), _name_speaker(ctx, word)))
+    for start, end, word in singles:
+        if word in ctx.full_names:
+            people.append((start, end, _name_speaker(ctx, word)))
     people.sort(key=lambda p: p[0])
     ctx.people = people
 
