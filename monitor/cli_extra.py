@@ -62,6 +62,9 @@ def append_official(path, *, name: str, role: str, country: str) -> None:
 
 
 def register(sub, with_db) -> None:
+    from monitor.export import register as register_export  # export owns its arguments
+
+    register_export(sub, with_db)
     p = with_db(sub.add_parser("learned", help="list paragraphs learned as a source's boilerplate"))
     p.add_argument("--feed", help="only this feed")
     p.set_defaults(func=cmd_learned)

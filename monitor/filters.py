@@ -12,7 +12,10 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from monitor.keyword import Node, parse_query
+import pyarrow as pa
+
+from monitor import sql
+from monitor.keyword import Node, ids_table, matching_ids, parse_query
 
 # URL keys: short, stable (bookmarks depend on them)
 _KEYS = {
@@ -172,3 +175,35 @@ def _convert(name: str, raw: list[str]) -> Any:
     if name in _FLAGS:
         return _flag(raw[-1], name.replace("_", " "))
     return raw[-1]
+
+
+def filtered_ids(cur, filters: Filters) -> pa.Table:
+    """Ids of the articles passing every filter (raises QueryError / FilterError).
+
+    Only ids are held in memory: the page and export queries join on them as `_f`.
+    """
+    params = filters.validate().sql_params()
+    node = filters.keyword_node()
+    kw = matching_ids(cur, node, params)
+    cur.register("_kw", ids_table(kw))
+    try:
+        return relation(cur, "page_filtered_ids", use_kw=node is not None,
+                        **params).to_arrow_table()
+    finally:
+        cur.unregister("_kw")
+
+
+def register_filtered(cur, ids: pa.Table) -> None:
+    """Make `ids` (from filtered_ids) visible to the queries on `cur` as `_f`."""
+    cur.register("_f", ids)
+
+
+def relation(cur, name: str, **params: Any):
+    """A named query as a DuckDB relation, for Arrow output without an extra copy
+    (the DB-API `execute` path copies the whole result before handing out Arrow)."""
+    query = sql.get(name)
+    missing = query.params - params.keys()
+    if missing:
+        raise TypeError(f"query {name} needs parameters: {', '.join(sorted(missing))}")
+    bound = {k: v for k, v in params.items() if k in query.params}
+    return cur.sql(query.sql, params=bound) if bound else cur.sql(query.sql)

@@ -1,0 +1,407 @@
+"""Shared page helpers: the one Runtime per server, the background poller, the filter bar,
+cached queries and safe rendering.
+
+The dashboard process owns the database. Every query runs on its own `store.cursor()`
+(a DuckDB connection must not be shared across threads); cached results are keyed on the
+filters and on a cheap data version, so a new poll shows up at the next refresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from monitor import export as export_mod
+from monitor.config import Settings, load_settings
+from monitor.filters import FilterError, Filters, filtered_ids, parse_query_params, register_filtered
+from monitor.keyword import QueryError, describe
+from monitor.store import utcnow
+
+log = logging.getLogger(__name__)
+CACHE_TTL_S = 300
+BUCKETS = {"Hourly": "hour", "Daily": "day", "Weekly": "week"}
+
+
+# --- runtime and background work ----------------------------------------------------------------
+
+
+@dataclass
+class Background:
+    """What the background thread is doing, shown by the pages."""
+
+    phase: str = "starting"  # starting | loading-demo | polling | failed
+    message: str = ""
+    started_at: float = field(default_factory=time.time)
+    last_report_at: float | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+@st.cache_resource(show_spinner=False)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def get_runtime():
+    from monitor.runtime import open_runtime
+
+    return open_runtime(get_settings())
+
+
+@st.cache_resource(show_spinner=False)
+def start_background(_runtime) -> Background:
+    """Started once per server: load the demo on an empty first start, then poll forever."""
+    state = Background()
+    thread = threading.Thread(target=_background, args=(_runtime, state), daemon=True,
+                              name="monitor-poller")
+    thread.start()
+    return state
+
+
+def _background(runtime, state: Background) -> None:
+    from monitor.feeds import load_feeds
+
+    settings = runtime.settings
+    try:
+        feeds = load_feeds(settings.feeds_path)
+        if settings.demo_on_empty and not feeds and runtime.store.count_articles() == 0:
+            state.phase, state.message = "loading-demo", "generating and importing the demo corpus"
+            _load_demo(runtime, state)
+        state.phase, state.message = "polling", ""
+
+        def on_report(report) -> None:
+            state.last_report_at = time.time()
+            log.info(report.line())
+
+        runtime.poller().run_forever(state.stop, tick_s=5.0, on_report=on_report)
+    except Exception as exc:  # shown on every page instead of a silent dead thread
+        log.exception("background work failed")
+        state.phase, state.message = "failed", f"{type(exc).__name__}: {exc}"
+
+
+def _load_demo(runtime, state: Background) -> None:
+    from monitor.runtime import load_demo
+
+    try:
+        load_demo(runtime)
+    except ImportError as exc:
+        state.message = f"the demo generator is not available ({exc}); add feeds on Sources"
+
+
+# --- data version and cached queries ------------------------------------------------------------
+
+
+def data_version(store) -> tuple:
+    """Changes whenever articles are added or updated: part of every cache key."""
+    with store.cursor() as cur:
+        return tuple(cur.execute(
+            "SELECT count(*), max(updated_at) FROM articles").fetchone())  # constant SQL
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
+def _ids(_store, key: str, version: tuple, filters: Filters) -> pa.Table:
+    with _store.cursor() as cur:
+        return filtered_ids(cur, filters)
+
+
+def ids_for(store, filters: Filters, version: tuple) -> pa.Table:
+    return _ids(store, filters.cache_key(), version, filters)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
+def _frame(_store, name: str, key: str, version: tuple, filters: Filters | None,
+           params: tuple) -> tuple[pd.DataFrame, float]:
+    with _store.cursor() as cur:
+        if filters is not None:
+            register_filtered(cur, ids_for(_store, filters, version))
+        from monitor import sql
+
+        frame = sql.execute(cur, name, **dict(params)).df()
+    return frame, time.time()
+
+
+def frame(store, name: str, filters: Filters | None, version: tuple, **params: Any
+          ) -> pd.DataFrame:
+    """A named page query over the filtered articles (registered as `_f`), cached."""
+    key = filters.cache_key() if filters is not None else ""
+    result, _ = _frame(store, name, key, version, filters, tuple(sorted(params.items(),
+                                                                        key=lambda kv: kv[0])))
+    return result
+
+
+def computed_at(store, name: str, filters: Filters | None, version: tuple, **params) -> float:
+    key = filters.cache_key() if filters is not None else ""
+    return _frame(store, name, key, version, filters,
+                  tuple(sorted(params.items(), key=lambda kv: kv[0])))[1]
+
+
+# --- the page context ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    runtime: Any
+    settings: Settings
+    background: Background
+    filters: Filters
+    version: tuple
+    valid: bool  # False when the keyword query or dates are malformed
+
+    @property
+    def store(self):
+        return self.runtime.store
+
+    def frame(self, name: str, filters: Filters | None = None, **params) -> pd.DataFrame:
+        return frame(self.store, name, filters or self.filters, self.version, **params)
+
+    def raw(self, name: str, **params) -> pd.DataFrame:
+        """A query that does not depend on the filters (article view, feed health)."""
+        return frame(self.store, name, None, self.version, **params)
+
+
+def context() -> Context:
+    """Set by app.py before the page runs."""
+    return st.session_state["_ctx"]
+
+
+def open_context() -> Context | None:
+    """Open the runtime, start the background thread, read the filters; None on failure."""
+    try:
+        runtime = get_runtime()
+    except Exception as exc:
+        st.error(f"The dashboard cannot open its database: {exc}")
+        st.info("Check MONITOR_DB, or stop the other process that holds the database file.")
+        return None
+    background = start_background(runtime)
+    filters, valid = filter_bar(runtime)
+    ctx = Context(runtime, runtime.settings, background, filters,
+                  data_version(runtime.store), valid)
+    st.session_state["_ctx"] = ctx
+    return ctx
+
+
+# --- filter bar ---------------------------------------------------------------------------------
+
+_W = "flt_"  # widget key prefix
+
+
+def _init_from_url() -> None:
+    """On a session's first run the URL decides the filters (bookmarks, shared links)."""
+    if st.session_state.get(f"{_W}init"):
+        return
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    filters, errors = parse_query_params(params)
+    st.session_state[f"{_W}url_errors"] = errors
+    for name, value in filters.__dict__.items():
+        st.session_state[f"{_W}{name}"] = list(value) if isinstance(value, tuple) else value
+    st.session_state[f"{_W}init"] = True
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _options(_store, version: tuple) -> pd.DataFrame:
+    from monitor import sql
+
+    with _store.cursor() as cur:
+        return sql.execute(cur, "page_options").df()
+
+
+def _choices(options: pd.DataFrame, kind: str, selected: list[str],
+             where: Callable[[pd.DataFrame], pd.Series] | None = None
+             ) -> tuple[list[str], dict[str, str]]:
+    rows = options[options["kind"] == kind]
+    if where is not None:
+        rows = rows[where(rows)]
+    labels = {str(v): f"{lbl} ({n})" for v, lbl, n in
+              zip(rows["value"], rows["label"], rows["articles"], strict=True)}
+    values = list(labels) + [s for s in selected if s not in labels]  # keep URL choices visible
+    return values, labels
+
+
+def filter_bar(runtime) -> tuple[Filters, bool]:
+    """The sidebar filters, shared by every page; returns (filters, valid)."""
+    _init_from_url()
+    options = _options(runtime.store, data_version(runtime.store))
+    sb = st.sidebar
+    sb.header("Filters")
+    for message in st.session_state.get(f"{_W}url_errors", []):
+        sb.warning(f"Ignored from the link: {message}")
+    c1, c2 = sb.columns(2)
+    c1.date_input("From", key=f"{_W}start", value=None, format="YYYY-MM-DD")
+    c2.date_input("To", key=f"{_W}end", value=None, format="YYYY-MM-DD")
+    sb.text_input("Keywords", key=f"{_W}query", placeholder='sanction* AND (eu OR "un") -sport',
+                  help='Words, "exact phrases", AND / OR / NOT (or -word), parentheses; '
+                       "word* matches a prefix. Case-insensitive, whole words.")
+    _multiselect(sb, options, "country", "countries", "Countries")
+    _multiselect(sb, options, "official", "officials", "Officials")
+    spokes = bool(st.session_state.get(f"{_W}spokespersons_only"))
+    _multiselect(sb, options, "speaker", "speakers", "Quoted speakers",
+                 where=(lambda r: r["spokesperson"]) if spokes else None)
+    sb.toggle("Spokespersons only", key=f"{_W}spokespersons_only",
+              help="Only articles quoting a spokesperson; speaker choices are narrowed too.")
+    _multiselect(sb, options, "source", "sources", "Sources")
+    _multiselect(sb, options, "language", "languages", "Languages")
+    sb.toggle("Count unique stories", key=f"{_W}unique_stories",
+              help="On: syndicated copies of one story count once. Off: every copy counts.")
+    filters = _read_widgets()
+    valid = _check(sb, filters)
+    st.query_params.from_dict(filters.to_query_params())  # the URL follows the filters
+    return filters, valid
+
+
+def _multiselect(sb, options, kind: str, name: str, label: str, where=None) -> None:
+    key = f"{_W}{name}"
+    selected = list(st.session_state.get(key) or [])
+    values, labels = _choices(options, kind, selected, where)
+    st.session_state[key] = [s for s in selected if s in values]
+    sb.multiselect(label, values, key=key, format_func=lambda v: labels.get(v, v),
+                   placeholder=f"All {label.lower()}")
+
+
+def _read_widgets() -> Filters:
+    s = st.session_state
+    return Filters(
+        start=s.get(f"{_W}start"), end=s.get(f"{_W}end"), query=s.get(f"{_W}query") or "",
+        countries=tuple(s.get(f"{_W}countries") or ()),
+        officials=tuple(s.get(f"{_W}officials") or ()),
+        speakers=tuple(s.get(f"{_W}speakers") or ()),
+        spokespersons_only=bool(s.get(f"{_W}spokespersons_only")),
+        sources=tuple(s.get(f"{_W}sources") or ()),
+        languages=tuple(s.get(f"{_W}languages") or ()),
+        unique_stories=bool(s.get(f"{_W}unique_stories", True)),
+    )
+
+
+def _check(sb, filters: Filters) -> bool:
+    try:
+        filters.validate()
+    except FilterError as exc:
+        sb.error(f"Dates: {exc}.")
+        return False
+    try:
+        node = filters.keyword_node()
+    except QueryError as exc:
+        sb.error(f"Keyword query: {exc}")
+        return False
+    if node is not None:
+        sb.caption(f"Searching for {describe(node)}")
+    return True
+
+
+# --- page helpers -------------------------------------------------------------------------------
+
+
+def require_data(ctx: Context) -> bool:
+    """Explain an empty or invalid state and return False when the page cannot show data."""
+    if ctx.background.phase == "failed":
+        st.error(f"Background polling stopped: {ctx.background.message}")
+    if not ctx.valid:
+        st.warning("Fix the filters in the sidebar to see results (the problem is shown there).")
+        return False
+    if ctx.version[0] == 0:
+        if ctx.background.phase in {"starting", "loading-demo"}:
+            st.info("Loading demo data… the first start generates a demo corpus; "
+                    "this page fills in by itself.")
+            _poll_until_data()
+        else:
+            st.info("No articles yet. Add a feed or import an OPML file on the **Sources** "
+                    "page, or run `python -m monitor demo` to load the demo corpus.")
+        return False
+    return True
+
+
+@st.fragment(run_every=2)
+def _poll_until_data() -> None:
+    if data_version(context().store)[0] > 0:
+        st.rerun()
+    st.caption(f"Waiting for data… ({time.strftime('%H:%M:%S')} UTC)")
+
+
+def no_match(what: str = "articles") -> None:
+    st.info(f"No {what} match the filters. Widen the date range, clear the keyword query or "
+            "remove a country/official/speaker filter in the sidebar.")
+
+
+def updated_caption(ctx: Context, loaded_at: float) -> None:
+    age = max(0, int(time.time() - loaded_at))
+    st.caption(f"Updated {age} s ago · refreshes every {ctx.settings.refresh_s} s · "
+               f"{ctx.version[0]:,} articles stored")
+
+
+def safe(section: str, fn: Callable[[], None]) -> None:
+    """Render one section; an error becomes a message instead of a broken page."""
+    try:
+        fn()
+    except Exception as exc:  # keep the other sections of the page alive
+        log.exception("section %s failed", section)
+        st.error(f"{section} could not be shown: {type(exc).__name__}: {exc}")
+
+
+def http_url(url: Any) -> str | None:
+    """Only http(s) links are made clickable; anything else (javascript:, data:) is dropped."""
+    if not isinstance(url, str):
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in {"http", "https"} else None
+
+
+def with_links(df: pd.DataFrame, column: str = "url") -> pd.DataFrame:
+    if column in df:
+        df = df.assign(**{column: df[column].map(http_url)})
+    return df
+
+
+LINK = st.column_config.LinkColumn("Link", display_text="open", validate=r"^https?://")
+
+
+def bucket_picker(key: str, default: str = "Daily") -> str:
+    choice = st.segmented_control("Granularity", list(BUCKETS), default=default, key=key,
+                                  required=True)
+    return BUCKETS[choice or default]
+
+
+def downloads(label: str, stem: str, make: Callable[[str], bytes], key: str) -> None:
+    """CSV / JSONL / Parquet buttons; `make(fmt)` runs only when a button is clicked."""
+    cols = st.columns([2, 1, 1, 1, 6])
+    cols[0].markdown(f"**Download {label}**")
+    for col, fmt, ext in zip(cols[1:4], ("csv", "jsonl", "parquet"),
+                             ("csv", "jsonl", "parquet"), strict=True):
+        col.download_button(fmt.upper(), data=lambda fmt=fmt: make(fmt),
+                            file_name=f"{stem}.{ext}", mime=export_mod.MIME[fmt],
+                            key=f"dl_{key}_{fmt}", on_click="ignore")
+
+
+def frame_downloads(label: str, stem: str, df: pd.DataFrame, filters: Filters, key: str) -> None:
+    downloads(label, stem, lambda fmt: export_mod.frame_bytes(
+        df, fmt, export_mod.make_manifest(stem, fmt, filters, len(df))), key)
+
+
+def store_downloads(ctx: Context, kind: str, key: str) -> None:
+    store, filters = ctx.store, ctx.filters
+    downloads(f"filtered {kind}", f"{kind}-{date.today():%Y%m%d}",
+              lambda fmt: export_mod.export_bytes(store, kind, fmt, filters), key)
+
+
+def today_utc() -> datetime:
+    return utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def now_hour() -> datetime:
+    """Rounded so cached queries keyed on it stay valid for a while."""
+    return utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+
+def with_filters(ctx: Context, **changes) -> Filters:
+    return replace(ctx.filters, **changes)

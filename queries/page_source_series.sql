@@ -1,0 +1,9 @@
+-- name: page_source_series
+-- Filtered articles (or unique stories) over time per source.
+SELECT date_trunc($bucket, published) AS bucket, feed AS source,
+       CASE WHEN $unique THEN count(DISTINCT coalesce(story_id, id)) ELSE count(*) END
+           AS articles
+FROM articles
+WHERE id IN (SELECT id FROM _f)
+GROUP BY ALL
+ORDER BY bucket, source;
