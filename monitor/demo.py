@@ -541,10 +541,9 @@ def _timestamps(
     for d in range(days):
         drift = max(-0.25, min(0.25, drift + rng.gauss(0.0, 0.05)))
         day_start = start + timedelta(days=d)
-        rate = _WEEKDAY_RATE[day_start.weekday()] * math.exp(drift)
         for h in range(24):
             t = day_start + timedelta(hours=h)
-            w = rate * _HOUR_RATE[t.hour]
+            w = _WEEKDAY_RATE[t.weekday()] * _HOUR_RATE[t.hour] * math.exp(drift)
             for ev, cfg in events:
                 if ev.start <= t < ev.end:
                     w *= cfg["volume"]
