@@ -1,0 +1,124 @@
+"""Sources: feed health, adding and removing feeds, OPML import and export."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from monitor import dashboard as d
+from monitor import feeds as feeds_mod
+
+
+def health(ctx: d.Context) -> None:
+    configured = feeds_mod.load_feeds(ctx.settings.feeds_path)
+    table = ctx.raw("page_feed_health", now=d.now_hour())
+    names = {f.name for f in configured}
+    never = [{"feed": f.name, "url": f.url, "last_status": None, "failures_in_row": 0}
+             for f in configured if f.name not in set(table["feed"])]
+    table = pd.concat([table, pd.DataFrame(never)], ignore_index=True) if never else table
+    if table.empty:
+        st.info("No feed has been fetched yet. Add one below, or import an OPML file.")
+        return
+    table = table.assign(configured=table["feed"].isin(names),
+                         state=table.apply(_state, axis=1))
+    st.dataframe(
+        d.with_links(table)[["state", "feed", "url", "last_fetch_at", "last_status", "last_error",
+                             "failures_in_row", "items_per_day", "next_poll_at", "configured"]],
+        hide_index=True,
+        column_config={"state": "", "feed": "Feed", "url": st.column_config.LinkColumn(
+                           "Feed URL", validate=r"^https?://"),
+                       "last_fetch_at": st.column_config.DatetimeColumn(
+                           "Last fetch (UTC)", format="YYYY-MM-DD HH:mm"),
+                       "last_status": st.column_config.NumberColumn("Status", format="%d"),
+                       "last_error": st.column_config.TextColumn("Error", width="large"),
+                       "failures_in_row": "Failures in a row",
+                       "items_per_day": st.column_config.NumberColumn("Items/day (7 d)",
+                                                                      format="%.1f"),
+                       "next_poll_at": st.column_config.DatetimeColumn(
+                           "Next poll (UTC)", format="YYYY-MM-DD HH:mm"),
+                       "configured": "In feeds file"})
+
+
+def _state(row) -> str:
+    if pd.isna(row.get("last_fetch_at")):
+        return "⏳ never fetched"
+    if (row.get("failures_in_row") or 0) > 0:
+        return "❌ failing"
+    return "✅ ok"
+
+
+def add_form(ctx: d.Context) -> None:
+    with st.form("add_feed", clear_on_submit=True):
+        name = st.text_input("Name", placeholder="Example Wire")
+        url = st.text_input("Feed URL", placeholder="https://example.org/rss.xml")
+        c1, c2 = st.columns(2)
+        language = c1.text_input("Language (optional)", placeholder="en", max_chars=8)
+        interval = c2.number_input("Poll every (s)", min_value=feeds_mod.MIN_INTERVAL_S,
+                                   value=900, step=60)
+        if st.form_submit_button("Add feed"):
+            _change(ctx, lambda current: feeds_mod.add_feed(current, feeds_mod.Feed(
+                name=name.strip(), url=url.strip(), language=language.strip() or None,
+                interval_s=int(interval))), f"Added {name.strip()!r}.")
+
+
+def remove_form(ctx: d.Context) -> None:
+    configured = feeds_mod.load_feeds(ctx.settings.feeds_path)
+    if not configured:
+        st.caption("No feeds configured.")
+        return
+    with st.form("remove_feed"):
+        name = st.selectbox("Feed", [f.name for f in configured])
+        if st.form_submit_button("Remove feed"):
+            _change(ctx, lambda current: feeds_mod.remove_feed(current, name),
+                    f"Removed {name!r}; its stored articles stay.")
+
+
+def opml(ctx: d.Context) -> None:
+    upload = st.file_uploader("Import OPML", type=["opml", "xml"], key="opml_upload")
+    if upload is not None and st.button("Add the feeds of this file"):
+        try:
+            incoming = feeds_mod.parse_opml(upload.getvalue())
+        except feeds_mod.FeedConfigError as exc:
+            st.error(f"Could not import {upload.name}: {exc}")
+            return
+        added: list[int] = []
+
+        def merge(current):
+            merged, n = feeds_mod.merge_feeds(current, incoming)
+            added.append(n)
+            return merged
+
+        _change(ctx, merge, None)
+        st.success(f"Imported {added[0] if added else 0} new feeds "
+                   f"({len(incoming) - (added[0] if added else 0)} already configured).")
+    current = feeds_mod.load_feeds(ctx.settings.feeds_path)
+    st.download_button("Export feeds as OPML", feeds_mod.render_opml(current),
+                       file_name="feeds.opml", mime="text/x-opml", disabled=not current,
+                       on_click="ignore")
+
+
+def _change(ctx: d.Context, edit, message: str | None) -> None:
+    path = ctx.settings.feeds_path
+    try:
+        feeds_mod.save_feeds(path, edit(feeds_mod.load_feeds(path)))
+    except (feeds_mod.FeedConfigError, OSError) as exc:
+        st.error(f"Feeds not changed: {exc}")
+        return
+    if message:
+        st.success(message + " The poller picks the change up at its next tick.")
+
+
+st.title("Sources")
+ctx = d.context()
+st.caption(f"Feeds file: {ctx.settings.feeds_path} · database: {ctx.settings.db_path}")
+d.safe("Feed health", lambda: health(ctx))
+left, mid, right = st.columns(3)
+with left:
+    st.subheader("Add a feed")
+    d.safe("Add feed", lambda: add_form(ctx))
+with mid:
+    st.subheader("Remove a feed")
+    d.safe("Remove feed", lambda: remove_form(ctx))
+with right:
+    st.subheader("OPML")
+    d.safe("OPML", lambda: opml(ctx))
