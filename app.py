@@ -13,7 +13,9 @@ st.set_page_config(page_title="Media monitor", page_icon=":material/newspaper:",
 PAGES = [
     st.Page("views/overview.py", title="Overview", icon=":material/monitoring:", default=True),
     st.Page("views/countries.py", title="Countries", icon=":material/public:"),
-    st.Page("views/officials.py", title="Officials & spokespersons", icon=":material/record_voice_over:"),
+    st.Page(
+        "views/officials.py", title="Officials & spokespersons", icon=":material/record_voice_over:"
+    ),
     st.Page("views/articles.py", title="Articles", icon=":material/article:"),
     st.Page("views/sources.py", title="Sources", icon=":material/rss_feed:"),
 ]

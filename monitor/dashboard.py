@@ -23,7 +23,13 @@ import streamlit as st
 
 from monitor import export as export_mod
 from monitor.config import Settings, load_settings
-from monitor.filters import FilterError, Filters, filtered_ids, parse_query_params, register_filtered
+from monitor.filters import (
+    FilterError,
+    Filters,
+    filtered_ids,
+    parse_query_params,
+    register_filtered,
+)
 from monitor.keyword import QueryError, describe
 from monitor.store import utcnow
 
@@ -62,8 +68,9 @@ def get_runtime():
 def start_background(_runtime) -> Background:
     """Started once per server: load the demo on an empty first start, then poll forever."""
     state = Background()
-    thread = threading.Thread(target=_background, args=(_runtime, state), daemon=True,
-                              name="monitor-poller")
+    thread = threading.Thread(
+        target=_background, args=(_runtime, state), daemon=True, name="monitor-poller"
+    )
     thread.start()
     return state
 
@@ -104,8 +111,9 @@ def _load_demo(runtime, state: Background) -> None:
 def data_version(store) -> tuple:
     """Changes whenever articles are added or updated: part of every cache key."""
     with store.cursor() as cur:
-        return tuple(cur.execute(
-            "SELECT count(*), max(updated_at) FROM articles").fetchone())  # constant SQL
+        return tuple(
+            cur.execute("SELECT count(*), max(updated_at) FROM articles").fetchone()
+        )  # constant SQL
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
@@ -119,8 +127,9 @@ def ids_for(store, filters: Filters, version: tuple) -> pa.Table:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=256)
-def _frame(_store, name: str, key: str, version: tuple, filters: Filters | None,
-           params: tuple) -> tuple[pd.DataFrame, float]:
+def _frame(
+    _store, name: str, key: str, version: tuple, filters: Filters | None, params: tuple
+) -> tuple[pd.DataFrame, float]:
     with _store.cursor() as cur:
         if filters is not None:
             register_filtered(cur, ids_for(_store, filters, version))
@@ -130,19 +139,20 @@ def _frame(_store, name: str, key: str, version: tuple, filters: Filters | None,
     return frame, time.time()
 
 
-def frame(store, name: str, filters: Filters | None, version: tuple, **params: Any
-          ) -> pd.DataFrame:
+def frame(store, name: str, filters: Filters | None, version: tuple, **params: Any) -> pd.DataFrame:
     """A named page query over the filtered articles (registered as `_f`), cached."""
     key = filters.cache_key() if filters is not None else ""
-    result, _ = _frame(store, name, key, version, filters, tuple(sorted(params.items(),
-                                                                        key=lambda kv: kv[0])))
+    result, _ = _frame(
+        store, name, key, version, filters, tuple(sorted(params.items(), key=lambda kv: kv[0]))
+    )
     return result
 
 
 def computed_at(store, name: str, filters: Filters | None, version: tuple, **params) -> float:
     key = filters.cache_key() if filters is not None else ""
-    return _frame(store, name, key, version, filters,
-                  tuple(sorted(params.items(), key=lambda kv: kv[0])))[1]
+    return _frame(
+        store, name, key, version, filters, tuple(sorted(params.items(), key=lambda kv: kv[0]))
+    )[1]
 
 
 # --- the page context ---------------------------------------------------------------------------
@@ -184,8 +194,9 @@ def open_context() -> Context | None:
         return None
     background = start_background(runtime)
     filters, valid = filter_bar(runtime)
-    ctx = Context(runtime, runtime.settings, background, filters,
-                  data_version(runtime.store), valid)
+    ctx = Context(
+        runtime, runtime.settings, background, filters, data_version(runtime.store), valid
+    )
     st.session_state["_ctx"] = ctx
     return ctx
 
@@ -215,14 +226,19 @@ def _options(_store, version: tuple) -> pd.DataFrame:
         return sql.execute(cur, "page_options").df()
 
 
-def _choices(options: pd.DataFrame, kind: str, selected: list[str],
-             where: Callable[[pd.DataFrame], pd.Series] | None = None
-             ) -> tuple[list[str], dict[str, str]]:
+def _choices(
+    options: pd.DataFrame,
+    kind: str,
+    selected: list[str],
+    where: Callable[[pd.DataFrame], pd.Series] | None = None,
+) -> tuple[list[str], dict[str, str]]:
     rows = options[options["kind"] == kind]
     if where is not None:
         rows = rows[where(rows)]
-    labels = {str(v): f"{lbl} ({n})" for v, lbl, n in
-              zip(rows["value"], rows["label"], rows["articles"], strict=True)}
+    labels = {
+        str(v): f"{lbl} ({n})"
+        for v, lbl, n in zip(rows["value"], rows["label"], rows["articles"], strict=True)
+    }
     values = list(labels) + [s for s in selected if s not in labels]  # keep URL choices visible
     return values, labels
 
@@ -238,20 +254,36 @@ def filter_bar(runtime) -> tuple[Filters, bool]:
     c1, c2 = sb.columns(2)
     c1.date_input("From", key=f"{_W}start", value=None, format="YYYY-MM-DD")
     c2.date_input("To", key=f"{_W}end", value=None, format="YYYY-MM-DD")
-    sb.text_input("Keywords", key=f"{_W}query", placeholder='sanction* AND (eu OR "un") -sport',
-                  help='Words, "exact phrases", AND / OR / NOT (or -word), parentheses; '
-                       "word* matches a prefix. Case-insensitive, whole words.")
+    sb.text_input(
+        "Keywords",
+        key=f"{_W}query",
+        placeholder='sanction* AND (eu OR "un") -sport',
+        help='Words, "exact phrases", AND / OR / NOT (or -word), parentheses; '
+        "word* matches a prefix. Case-insensitive, whole words.",
+    )
     _multiselect(sb, options, "country", "countries", "Countries")
     _multiselect(sb, options, "official", "officials", "Officials")
     spokes = bool(st.session_state.get(f"{_W}spokespersons_only"))
-    _multiselect(sb, options, "speaker", "speakers", "Quoted speakers",
-                 where=(lambda r: r["spokesperson"]) if spokes else None)
-    sb.toggle("Spokespersons only", key=f"{_W}spokespersons_only",
-              help="Only articles quoting a spokesperson; speaker choices are narrowed too.")
+    _multiselect(
+        sb,
+        options,
+        "speaker",
+        "speakers",
+        "Quoted speakers",
+        where=(lambda r: r["spokesperson"]) if spokes else None,
+    )
+    sb.toggle(
+        "Spokespersons only",
+        key=f"{_W}spokespersons_only",
+        help="Only articles quoting a spokesperson; speaker choices are narrowed too.",
+    )
     _multiselect(sb, options, "source", "sources", "Sources")
     _multiselect(sb, options, "language", "languages", "Languages")
-    sb.toggle("Count unique stories", key=f"{_W}unique_stories",
-              help="On: syndicated copies of one story count once. Off: every copy counts.")
+    sb.toggle(
+        "Count unique stories",
+        key=f"{_W}unique_stories",
+        help="On: syndicated copies of one story count once. Off: every copy counts.",
+    )
     filters = _read_widgets()
     valid = _check(sb, filters)
     st.query_params.from_dict(filters.to_query_params())  # the URL follows the filters
@@ -263,14 +295,21 @@ def _multiselect(sb, options, kind: str, name: str, label: str, where=None) -> N
     selected = list(st.session_state.get(key) or [])
     values, labels = _choices(options, kind, selected, where)
     st.session_state[key] = [s for s in selected if s in values]
-    sb.multiselect(label, values, key=key, format_func=lambda v: labels.get(v, v),
-                   placeholder=f"All {label.lower()}")
+    sb.multiselect(
+        label,
+        values,
+        key=key,
+        format_func=lambda v: labels.get(v, v),
+        placeholder=f"All {label.lower()}",
+    )
 
 
 def _read_widgets() -> Filters:
     s = st.session_state
     return Filters(
-        start=s.get(f"{_W}start"), end=s.get(f"{_W}end"), query=s.get(f"{_W}query") or "",
+        start=s.get(f"{_W}start"),
+        end=s.get(f"{_W}end"),
+        query=s.get(f"{_W}query") or "",
         countries=tuple(s.get(f"{_W}countries") or ()),
         officials=tuple(s.get(f"{_W}officials") or ()),
         speakers=tuple(s.get(f"{_W}speakers") or ()),
@@ -309,12 +348,16 @@ def require_data(ctx: Context) -> bool:
         return False
     if ctx.version[0] == 0:
         if ctx.background.phase in {"starting", "loading-demo"}:
-            st.info("Loading demo data… the first start generates a demo corpus; "
-                    "this page fills in by itself.")
+            st.info(
+                "Loading demo data… the first start generates a demo corpus; "
+                "this page fills in by itself."
+            )
             _poll_until_data()
         else:
-            st.info("No articles yet. Add a feed or import an OPML file on the **Sources** "
-                    "page, or run `python -m monitor demo` to load the demo corpus.")
+            st.info(
+                "No articles yet. Add a feed or import an OPML file on the **Sources** "
+                "page, or run `python -m monitor demo` to load the demo corpus."
+            )
         return False
     return True
 
@@ -327,14 +370,18 @@ def _poll_until_data() -> None:
 
 
 def no_match(what: str = "articles") -> None:
-    st.info(f"No {what} match the filters. Widen the date range, clear the keyword query or "
-            "remove a country/official/speaker filter in the sidebar.")
+    st.info(
+        f"No {what} match the filters. Widen the date range, clear the keyword query or "
+        "remove a country/official/speaker filter in the sidebar."
+    )
 
 
 def updated_caption(ctx: Context, loaded_at: float) -> None:
     age = max(0, int(time.time() - loaded_at))
-    st.caption(f"Updated {age} s ago · refreshes every {ctx.settings.refresh_s} s · "
-               f"{ctx.version[0]:,} articles stored")
+    st.caption(
+        f"Updated {age} s ago · refreshes every {ctx.settings.refresh_s} s · "
+        f"{ctx.version[0]:,} articles stored"
+    )
 
 
 def safe(section: str, fn: Callable[[], None]) -> None:
@@ -367,8 +414,9 @@ LINK = st.column_config.LinkColumn("Link", display_text="open", validate=r"^http
 
 
 def bucket_picker(key: str, default: str = "Daily") -> str:
-    choice = st.segmented_control("Granularity", list(BUCKETS), default=default, key=key,
-                                  required=True)
+    choice = st.segmented_control(
+        "Granularity", list(BUCKETS), default=default, key=key, required=True
+    )
     return BUCKETS[choice or default]
 
 
@@ -376,22 +424,38 @@ def downloads(label: str, stem: str, make: Callable[[str], bytes], key: str) -> 
     """CSV / JSONL / Parquet buttons; `make(fmt)` runs only when a button is clicked."""
     cols = st.columns([2, 1, 1, 1, 6])
     cols[0].markdown(f"**Download {label}**")
-    for col, fmt, ext in zip(cols[1:4], ("csv", "jsonl", "parquet"),
-                             ("csv", "jsonl", "parquet"), strict=True):
-        col.download_button(fmt.upper(), data=lambda fmt=fmt: make(fmt),
-                            file_name=f"{stem}.{ext}", mime=export_mod.MIME[fmt],
-                            key=f"dl_{key}_{fmt}", on_click="ignore")
+    for col, fmt, ext in zip(
+        cols[1:4], ("csv", "jsonl", "parquet"), ("csv", "jsonl", "parquet"), strict=True
+    ):
+        col.download_button(
+            fmt.upper(),
+            data=lambda fmt=fmt: make(fmt),
+            file_name=f"{stem}.{ext}",
+            mime=export_mod.MIME[fmt],
+            key=f"dl_{key}_{fmt}",
+            on_click="ignore",
+        )
 
 
 def frame_downloads(label: str, stem: str, df: pd.DataFrame, filters: Filters, key: str) -> None:
-    downloads(label, stem, lambda fmt: export_mod.frame_bytes(
-        df, fmt, export_mod.make_manifest(stem, fmt, filters, len(df))), key)
+    downloads(
+        label,
+        stem,
+        lambda fmt: export_mod.frame_bytes(
+            df, fmt, export_mod.make_manifest(stem, fmt, filters, len(df))
+        ),
+        key,
+    )
 
 
 def store_downloads(ctx: Context, kind: str, key: str) -> None:
     store, filters = ctx.store, ctx.filters
-    downloads(f"filtered {kind}", f"{kind}-{date.today():%Y%m%d}",
-              lambda fmt: export_mod.export_bytes(store, kind, fmt, filters), key)
+    downloads(
+        f"filtered {kind}",
+        f"{kind}-{date.today():%Y%m%d}",
+        lambda fmt: export_mod.export_bytes(store, kind, fmt, filters),
+        key,
+    )
 
 
 def today_utc() -> datetime:

@@ -29,8 +29,11 @@ KINDS = ("articles", "quotes", "mentions")
 FORMATS = ("csv", "jsonl", "parquet")
 BATCH_ROWS = 5_000
 MANIFEST_KEY = b"monitor.manifest"
-MIME = {"csv": "text/csv", "jsonl": "application/x-ndjson",
-        "parquet": "application/vnd.apache.parquet"}
+MIME = {
+    "csv": "text/csv",
+    "jsonl": "application/x-ndjson",
+    "parquet": "application/vnd.apache.parquet",
+}
 # Cells starting with these are formulas to Excel/LibreOffice (OWASP CSV injection)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,8 +58,9 @@ def pipeline_versions() -> dict[str, str]:
     }
 
 
-def make_manifest(kind: str, fmt: str, filters: Filters | None, rows: int,
-                  exported_at: datetime | None = None) -> dict[str, Any]:
+def make_manifest(
+    kind: str, fmt: str, filters: Filters | None, rows: int, exported_at: datetime | None = None
+) -> dict[str, Any]:
     when = exported_at or datetime.now(UTC)
     return {
         "kind": kind,
@@ -129,8 +133,9 @@ def write_csv(batches: Iterable[pa.RecordBatch], schema: pa.Schema, out: IO[byte
 def write_jsonl(batches: Iterable[pa.RecordBatch], out: IO[bytes]) -> int:
     count = 0
     for _, rows in _rows(batches):
-        lines = (json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False)
-                 for row in rows)
+        lines = (
+            json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) for row in rows
+        )
         out.write(("\n".join(lines) + "\n").encode("utf-8"))
         count += len(rows)
     return count
@@ -138,13 +143,18 @@ def write_jsonl(batches: Iterable[pa.RecordBatch], out: IO[bytes]) -> int:
 
 def _utc_schema(schema: pa.Schema) -> pa.Schema:
     """Naive timestamps are UTC: say so in the Parquet schema."""
-    fields = [pa.field(f.name, pa.timestamp(f.type.unit, tz="UTC"), f.nullable)
-              if pa.types.is_timestamp(f.type) and f.type.tz is None else f for f in schema]
+    fields = [
+        pa.field(f.name, pa.timestamp(f.type.unit, tz="UTC"), f.nullable)
+        if pa.types.is_timestamp(f.type) and f.type.tz is None
+        else f
+        for f in schema
+    ]
     return pa.schema(fields)
 
 
-def write_parquet(batches: Iterable[pa.RecordBatch], schema: pa.Schema, out: IO[bytes],
-                  manifest: dict[str, Any]) -> int:
+def write_parquet(
+    batches: Iterable[pa.RecordBatch], schema: pa.Schema, out: IO[bytes], manifest: dict[str, Any]
+) -> int:
     """Row groups are written batch by batch; the manifest (with the final row count) goes
     into the file's key-value metadata before the footer is written."""
     target = _utc_schema(schema)
@@ -164,8 +174,9 @@ class ExportResult:
     manifest: dict[str, Any]
 
 
-def write_batches(reader: pa.RecordBatchReader, fmt: str, out: IO[bytes],
-                  manifest: dict[str, Any]) -> ExportResult:
+def write_batches(
+    reader: pa.RecordBatchReader, fmt: str, out: IO[bytes], manifest: dict[str, Any]
+) -> ExportResult:
     """Write every batch of `reader` to `out` in `fmt`; the manifest gets the row count."""
     if fmt == "csv":
         rows = write_csv(reader, reader.schema, out)
@@ -189,8 +200,9 @@ def frame_bytes(frame, fmt: str, manifest: dict[str, Any]) -> bytes:
 # --- exports from the store ---------------------------------------------------------------------
 
 
-def query_reader(cur, kind: str, filters: Filters, batch_rows: int = BATCH_ROWS
-                 ) -> pa.RecordBatchReader:
+def query_reader(
+    cur, kind: str, filters: Filters, batch_rows: int = BATCH_ROWS
+) -> pa.RecordBatchReader:
     """Stream the export query of `kind` over the filtered articles (registers `_f` on cur)."""
     if kind not in KINDS:
         raise ValueError(f"unknown export kind {kind!r}; use one of {', '.join(KINDS)}")
@@ -204,16 +216,18 @@ def query_reader(cur, kind: str, filters: Filters, batch_rows: int = BATCH_ROWS
     return relation(cur, f"export_{kind}", **extra).to_arrow_reader(batch_rows)
 
 
-def export_to(store, kind: str, fmt: str, filters: Filters, out: IO[bytes],
-              batch_rows: int = BATCH_ROWS) -> ExportResult:
+def export_to(
+    store, kind: str, fmt: str, filters: Filters, out: IO[bytes], batch_rows: int = BATCH_ROWS
+) -> ExportResult:
     """Export to an open binary stream using a cursor of its own (safe from any thread)."""
     with store.cursor() as cur:
         reader = query_reader(cur, kind, filters, batch_rows)
         return write_batches(reader, fmt, out, make_manifest(kind, fmt, filters, 0))
 
 
-def export_file(store, kind: str, fmt: str, filters: Filters, path: Path,
-                batch_rows: int = BATCH_ROWS) -> ExportResult:
+def export_file(
+    store, kind: str, fmt: str, filters: Filters, path: Path, batch_rows: int = BATCH_ROWS
+) -> ExportResult:
     """Export to `path` (written beside, then moved into place); CSV and JSONL get a
     `<path>.manifest.json` side file."""
     path = Path(path)
@@ -222,8 +236,9 @@ def export_file(store, kind: str, fmt: str, filters: Filters, path: Path,
         result = export_to(store, kind, fmt, filters, fh, batch_rows)
     tmp.replace(path)
     if fmt != "parquet":
-        manifest_path(path).write_text(json.dumps(result.manifest, indent=1, ensure_ascii=False)
-                                       + "\n", encoding="utf-8")
+        manifest_path(path).write_text(
+            json.dumps(result.manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     return result
 
 
@@ -255,11 +270,16 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
             raise ValueError(f"--{what} {text!r} is not a date like 2024-05-31") from None
 
     return Filters(
-        start=day(args.since, "since"), end=day(args.until, "until"), query=args.query or "",
+        start=day(args.since, "since"),
+        end=day(args.until, "until"),
+        query=args.query or "",
         countries=tuple(c.upper() for c in args.country or ()),
-        officials=tuple(args.official or ()), speakers=tuple(args.speaker or ()),
-        spokespersons_only=args.spokespersons_only, sources=tuple(args.source or ()),
-        languages=tuple(args.language or ()), unique_stories=args.unique_stories,
+        officials=tuple(args.official or ()),
+        speakers=tuple(args.speaker or ()),
+        spokespersons_only=args.spokespersons_only,
+        sources=tuple(args.source or ()),
+        languages=tuple(args.language or ()),
+        unique_stories=args.unique_stories,
     ).validate()
 
 
@@ -290,14 +310,20 @@ def register(sub, with_db) -> None:
     p.add_argument("--kind", choices=KINDS, default="articles")
     p.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD, UTC)")
     p.add_argument("--until", metavar="DATE", help="last day, inclusive")
-    p.add_argument("--query", metavar="Q", help='keyword query, e.g. \'sanction* -"grain deal"\'')
+    p.add_argument("--query", metavar="Q", help="keyword query, e.g. 'sanction* -\"grain deal\"'")
     p.add_argument("--country", action="append", metavar="ISO2", help="repeatable")
     p.add_argument("--official", action="append", metavar="ID", help="registry id; repeatable")
     p.add_argument("--speaker", action="append", metavar="NAME", help="quoted speaker; repeatable")
-    p.add_argument("--spokespersons-only", action="store_true",
-                   help="only articles (and quotes) with a spokesperson quoted")
+    p.add_argument(
+        "--spokespersons-only",
+        action="store_true",
+        help="only articles (and quotes) with a spokesperson quoted",
+    )
     p.add_argument("--source", action="append", metavar="NAME", help="feed name; repeatable")
     p.add_argument("--language", action="append", metavar="CODE", help="repeatable")
-    p.add_argument("--unique-stories", action="store_true",
-                   help="articles: one row per story (its earliest copy) instead of every copy")
+    p.add_argument(
+        "--unique-stories",
+        action="store_true",
+        help="articles: one row per story (its earliest copy) instead of every copy",
+    )
     p.set_defaults(func=cmd_export)

@@ -187,8 +187,9 @@ def filtered_ids(cur, filters: Filters) -> pa.Table:
     kw = matching_ids(cur, node, params)
     cur.register("_kw", ids_table(kw))
     try:
-        return relation(cur, "page_filtered_ids", use_kw=node is not None,
-                        **params).to_arrow_table()
+        return relation(
+            cur, "page_filtered_ids", use_kw=node is not None, **params
+        ).to_arrow_table()
     finally:
         cur.unregister("_kw")
 

@@ -32,21 +32,35 @@ def codes() -> frozenset[str]:
     return frozenset(f["id"] for f in world()["features"])
 
 
-def choropleth(totals: pd.DataFrame, value: str = "mentions", label: str = "Mentions"
-               ) -> go.Figure:
+def choropleth(totals: pd.DataFrame, value: str = "mentions", label: str = "Mentions") -> go.Figure:
     """A world map of `totals` (columns entity_id = ISO2, name, `value`), drawn offline."""
     shown = totals[totals["entity_id"].isin(codes())]
-    fig = go.Figure(go.Choropleth(
-        geojson=world(), featureidkey="id", locations=shown["entity_id"], z=shown[value],
-        text=shown["name"], hovertemplate="%{text}: %{z}<extra></extra>",
-        colorscale="Blues", marker_line_width=0.3, colorbar_title=label,
-    ))
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=world(),
+            featureidkey="id",
+            locations=shown["entity_id"],
+            z=shown[value],
+            text=shown["name"],
+            hovertemplate="%{text}: %{z}<extra></extra>",
+            colorscale="Blues",
+            marker_line_width=0.3,
+            colorbar_title=label,
+        )
+    )
     # Every country as a light outline underneath, so the map reads as a world map
-    fig.add_trace(go.Choropleth(
-        geojson=world(), featureidkey="id", locations=sorted(codes()), z=[0] * len(codes()),
-        colorscale=[[0, "rgba(148,163,184,0.15)"], [1, "rgba(148,163,184,0.15)"]],
-        showscale=False, hoverinfo="skip", marker_line_width=0.3,
-    ))
+    fig.add_trace(
+        go.Choropleth(
+            geojson=world(),
+            featureidkey="id",
+            locations=sorted(codes()),
+            z=[0] * len(codes()),
+            colorscale=[[0, "rgba(148,163,184,0.15)"], [1, "rgba(148,163,184,0.15)"]],
+            showscale=False,
+            hoverinfo="skip",
+            marker_line_width=0.3,
+        )
+    )
     fig.data = fig.data[::-1]  # the outline layer below the data layer
     fig.update_geos(visible=False, fitbounds="locations", projection_type="natural earth")
     fig.update_layout(height=460, margin={"l": 0, "r": 0, "t": 0, "b": 0})

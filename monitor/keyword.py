@@ -22,7 +22,7 @@ from monitor import sql
 OPERATORS = frozenset({"AND", "OR", "NOT"})
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
 _CLOSERS = frozenset({'"', "\u201d", "\u201c", "\u00bb"})
-_SPECIAL = frozenset("()\"") | frozenset(_QUOTES) | _CLOSERS
+_SPECIAL = frozenset('()"') | frozenset(_QUOTES) | _CLOSERS
 # A letter, digit or underscore in any script: RE2's \b and \w are ASCII-only, which would
 # break whole-word matching of Cyrillic or accented words.
 _WORDCHAR = r"[\pL\pN_]"
@@ -313,8 +313,9 @@ def matching_ids(con, node: Node | None, params: dict) -> set[str] | None:
     universe_ids: list[set[str]] = []
 
     def lookup(term: Term) -> set[str]:
-        rows = sql.execute(con, "page_keyword_ids", pattern=term.pattern(), like=term.like(),
-                           **base).fetchall()
+        rows = sql.execute(
+            con, "page_keyword_ids", pattern=term.pattern(), like=term.like(), **base
+        ).fetchall()
         return {r[0] for r in rows}
 
     def universe() -> set[str]:

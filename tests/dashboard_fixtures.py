@@ -33,9 +33,11 @@ SYNDICATED = (
 
 def _item(guid: str, title: str, link: str, when: datetime, body: str) -> str:
     date = format_datetime(when.replace(tzinfo=__import__("datetime").UTC))
-    return (f"<item><guid>{escape(guid)}</guid><title>{escape(title)}</title>"
-            f"<link>{escape(link)}</link><pubDate>{date}</pubDate>"
-            f"<description>{escape('<p>' + body + '</p>')}</description></item>")
+    return (
+        f"<item><guid>{escape(guid)}</guid><title>{escape(title)}</title>"
+        f"<link>{escape(link)}</link><pubDate>{date}</pubDate>"
+        f"<description>{escape('<p>' + body + '</p>')}</description></item>"
+    )
 
 
 def _rss(title: str, items: list[str], language: str = "en") -> bytes:
@@ -50,22 +52,53 @@ def corpus(now: datetime) -> dict[str, bytes]:
     """Two feeds; the energy story is carried by both (a syndicated copy)."""
     today = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
     a = [
-        _item("a1", "Moscow vows response to sanctions", "https://alpha.example/a1", today,
-              ZAKHAROVA),
-        _item("a2", "Blinken in Poland", "https://alpha.example/a2", today - timedelta(days=1),
-              BLINKEN),
-        _item("a3", "Grain corridor talks", "https://alpha.example/a3", today - timedelta(days=2),
-              GRAIN),
-        _item("a4", "=HYPERLINK(\"http://evil.example\") energy deal", "https://alpha.example/a4",
-              today - timedelta(days=3), SYNDICATED),
-        _item("a5", "Zakharova again", "javascript:alert(1)", today - timedelta(days=9),
-              ZAKHAROVA.replace("new sanctions", "latest sanctions package")),
+        _item(
+            "a1", "Moscow vows response to sanctions", "https://alpha.example/a1", today, ZAKHAROVA
+        ),
+        _item(
+            "a2",
+            "Blinken in Poland",
+            "https://alpha.example/a2",
+            today - timedelta(days=1),
+            BLINKEN,
+        ),
+        _item(
+            "a3",
+            "Grain corridor talks",
+            "https://alpha.example/a3",
+            today - timedelta(days=2),
+            GRAIN,
+        ),
+        _item(
+            "a4",
+            '=HYPERLINK("http://evil.example") energy deal',
+            "https://alpha.example/a4",
+            today - timedelta(days=3),
+            SYNDICATED,
+        ),
+        _item(
+            "a5",
+            "Zakharova again",
+            "javascript:alert(1)",
+            today - timedelta(days=9),
+            ZAKHAROVA.replace("new sanctions", "latest sanctions package"),
+        ),
     ]
     b = [
-        _item("b1", "Energy statement agreed", "https://beta.example/b1",
-              today - timedelta(days=3, hours=-2), SYNDICATED),
-        _item("b2", "Turkey hosts grain meeting", "https://beta.example/b2",
-              today - timedelta(days=1, hours=3), GRAIN.replace("steady", "slower")),
+        _item(
+            "b1",
+            "Energy statement agreed",
+            "https://beta.example/b1",
+            today - timedelta(days=3, hours=-2),
+            SYNDICATED,
+        ),
+        _item(
+            "b2",
+            "Turkey hosts grain meeting",
+            "https://beta.example/b2",
+            today - timedelta(days=1, hours=3),
+            GRAIN.replace("steady", "slower"),
+        ),
     ]
     return {"alpha.xml": _rss("Alpha Wire", a), "beta.xml": _rss("Beta News", b, "en")}
 

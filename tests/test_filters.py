@@ -8,11 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.filters import Filters, FilterError, parse_query_params
+from monitor.filters import FilterError, Filters, parse_query_params
 
-names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12).map(
-    str.strip
-).filter(bool)
+names = (
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @given(
@@ -24,10 +26,21 @@ names = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
     spokes=st.booleans(),
     unique=st.booleans(),
 )
-def test_round_trip_through_query_params(start, query, countries, speakers, sources, spokes, unique):
-    filters = Filters(start=start, end=start, query=query, countries=countries,
-                      officials=("off-1",), speakers=speakers, spokespersons_only=spokes,
-                      sources=sources, languages=("en",), unique_stories=unique)
+def test_round_trip_through_query_params(
+    start, query, countries, speakers, sources, spokes, unique
+):
+    filters = Filters(
+        start=start,
+        end=start,
+        query=query,
+        countries=countries,
+        officials=("off-1",),
+        speakers=speakers,
+        spokespersons_only=spokes,
+        sources=sources,
+        languages=("en",),
+        unique_stories=unique,
+    )
     assert Filters.from_query_params(filters.to_query_params()) == filters
 
 
@@ -46,7 +59,9 @@ def test_bad_values_are_reported_and_dropped():
 
 
 def test_end_before_start_is_explained():
-    with pytest.raises(FilterError, match="end date 2024-05-01 is before the start date 2024-05-02"):
+    with pytest.raises(
+        FilterError, match="end date 2024-05-01 is before the start date 2024-05-02"
+    ):
         Filters(start=date(2024, 5, 2), end=date(2024, 5, 1)).validate()
     filters, errors = parse_query_params({"from": "2024-05-02", "to": "2024-05-01"})
     assert filters.start == date(2024, 5, 2) and filters.end is None and errors

@@ -132,7 +132,9 @@ def test_date_filter_limits_literals_and_not(con):
     assert matching_ids(con, parse_query("-russia"), params) == {"a4"}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=40))
 def test_random_text_only_raises_query_error_and_runs(con, text):
     try:
@@ -142,9 +144,15 @@ def test_random_text_only_raises_query_error_and_runs(con, text):
     matching_ids(con, node, BASE)  # must not raise any SQL or regex error
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(['"', "(", ")", "-", "*", "AND", "OR", "NOT", "x", "é", " ", "\\"]),
-                max_size=12))
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(['"', "(", ")", "-", "*", "AND", "OR", "NOT", "x", "é", " ", "\\"]),
+        max_size=12,
+    )
+)
 def test_operator_soup_only_raises_query_error(con, parts):
     try:
         node = parse_query(" ".join(parts))

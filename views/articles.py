@@ -12,9 +12,14 @@ import streamlit as st
 
 from monitor import dashboard as d
 
-SORTS = {"Newest first": ("published", True), "Oldest first": ("published", False),
-         "Largest story": ("story_size", True), "Most mentions": ("mentions", True),
-         "Source": ("source", False), "Title": ("title", False)}
+SORTS = {
+    "Newest first": ("published", True),
+    "Oldest first": ("published", False),
+    "Largest story": ("story_size", True),
+    "Most mentions": ("mentions", True),
+    "Source": ("source", False),
+    "Title": ("title", False),
+}
 LIMIT = 500
 
 
@@ -23,25 +28,38 @@ def article_list(ctx: d.Context) -> pd.DataFrame:
     sort_label = st.selectbox("Sort by", list(SORTS), key="articles_sort")
     sort, descending = SORTS.get(sort_label, SORTS["Newest first"])  # allow-list only
     rows = ctx.frame("page_articles", sort=sort, descending=descending, limit=LIMIT)
-    st.caption(f"{int(counts.articles):,} articles in {int(counts.stories):,} stories match"
-               + (f"; showing the first {LIMIT}" if counts.articles > LIMIT else ""))
+    st.caption(
+        f"{int(counts.articles):,} articles in {int(counts.stories):,} stories match"
+        + (f"; showing the first {LIMIT}" if counts.articles > LIMIT else "")
+    )
     if rows.empty:
         d.no_match()
         return rows
     shown = d.with_links(rows).assign(
         countries=rows["countries"].map(lambda v: ", ".join(v)),
-        officials=rows["officials"].map(lambda v: ", ".join(v)))
+        officials=rows["officials"].map(lambda v: ", ".join(v)),
+    )
     event = st.dataframe(
         shown[["published", "source", "title", "url", "countries", "officials", "story_size"]],
-        hide_index=True, height=400, on_select="rerun", selection_mode="single-row",
+        hide_index=True,
+        height=400,
+        on_select="rerun",
+        selection_mode="single-row",
         key="articles_table",
-        column_config={"published": st.column_config.DatetimeColumn(
-                           "Published (UTC)", format="YYYY-MM-DD HH:mm"),
-                       "source": "Source", "title": st.column_config.TextColumn(
-                           "Title", width="large"),
-                       "url": d.LINK, "countries": "Countries", "officials": "Officials",
-                       "story_size": st.column_config.NumberColumn(
-                           "Copies", help="Articles in the same story")})
+        column_config={
+            "published": st.column_config.DatetimeColumn(
+                "Published (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "source": "Source",
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "url": d.LINK,
+            "countries": "Countries",
+            "officials": "Officials",
+            "story_size": st.column_config.NumberColumn(
+                "Copies", help="Articles in the same story"
+            ),
+        },
+    )
     selected = event.selection.rows if event and event.selection else []
     if selected:
         st.session_state["article_id"] = rows.iloc[selected[0]]["id"]
@@ -51,10 +69,18 @@ def article_list(ctx: d.Context) -> pd.DataFrame:
 
 def spans(text: str, mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """Every highlighted span of the text as a row: what it is and where it sits."""
-    rows = [{"start": int(m.start_pos), "what": f"{m.kind}: {m.name}", "text": m.surface}
-            for m in mentions.itertuples()]
-    rows += [{"start": int(q.start_pos), "what": f"quote: {q.speaker or 'unknown speaker'}",
-              "text": text[int(q.start_pos):int(q.end_pos)]} for q in quotes.itertuples()]
+    rows = [
+        {"start": int(m.start_pos), "what": f"{m.kind}: {m.name}", "text": m.surface}
+        for m in mentions.itertuples()
+    ]
+    rows += [
+        {
+            "start": int(q.start_pos),
+            "what": f"quote: {q.speaker or 'unknown speaker'}",
+            "text": text[int(q.start_pos) : int(q.end_pos)],
+        }
+        for q in quotes.itertuples()
+    ]
     return pd.DataFrame(rows, columns=["start", "what", "text"]).sort_values("start")
 
 
@@ -73,8 +99,13 @@ def article_view(ctx: d.Context, article_id: str) -> None:
     mentions = ctx.raw("page_article_mentions", id=article_id)
     quotes = ctx.raw("page_article_quotes", id=article_id)
     text_tab, marks_tab, removed_tab, copies_tab = st.tabs(
-        ["Cleaned text", f"Mentions & quotes ({len(mentions) + len(quotes)})",
-         "Removed by the cleaner", "Other copies"])
+        [
+            "Cleaned text",
+            f"Mentions & quotes ({len(mentions) + len(quotes)})",
+            "Removed by the cleaner",
+            "Other copies",
+        ]
+    )
     with text_tab:
         st.text(a.text or "(no text)")
     with marks_tab:
@@ -82,27 +113,39 @@ def article_view(ctx: d.Context, article_id: str) -> None:
         if table.empty:
             st.info("No countries, officials or quotes were found in this article.")
         else:
-            st.dataframe(table, hide_index=True, column_config={
-                "start": "Offset", "what": "Found", "text": st.column_config.TextColumn(
-                    "Text", width="large")})
+            st.dataframe(
+                table,
+                hide_index=True,
+                column_config={
+                    "start": "Offset",
+                    "what": "Found",
+                    "text": st.column_config.TextColumn("Text", width="large"),
+                },
+            )
     with removed_tab:
         removed = ctx.raw("page_article_removed", id=article_id)
         if removed.empty:
             st.info("The cleaner removed nothing from this article.")
         else:
-            st.dataframe(removed[["reason", "text"]], hide_index=True, column_config={
-                "reason": "Why", "text": st.column_config.TextColumn("Removed text",
-                                                                     width="large")})
+            st.dataframe(
+                removed[["reason", "text"]],
+                hide_index=True,
+                column_config={
+                    "reason": "Why",
+                    "text": st.column_config.TextColumn("Removed text", width="large"),
+                },
+            )
     with copies_tab:
         copies = ctx.raw("page_story_copies", story_id=a.story_id or article_id)
         others = copies[copies["id"] != article_id]
         if others.empty:
             st.info("No other copies of this story.")
         else:
-            st.dataframe(d.with_links(others)[["published", "source", "title", "url",
-                                              "story_similarity"]],
-                         hide_index=True, column_config={"url": d.LINK,
-                                                         "story_similarity": "Similarity"})
+            st.dataframe(
+                d.with_links(others)[["published", "source", "title", "url", "story_similarity"]],
+                hide_index=True,
+                column_config={"url": d.LINK, "story_similarity": "Similarity"},
+            )
 
 
 st.title("Articles")

@@ -11,15 +11,30 @@ from monitor import geo
 
 def over_time(ctx: d.Context, bucket: str) -> None:
     chosen = list(ctx.filters.countries) or None
-    series = ctx.frame("page_entity_series", kind="country", bucket=bucket,
-                       unique=ctx.filters.unique_stories, top=10, entities=chosen)
+    series = ctx.frame(
+        "page_entity_series",
+        kind="country",
+        bucket=bucket,
+        unique=ctx.filters.unique_stories,
+        top=10,
+        entities=chosen,
+    )
     if series.empty:
         d.no_match("country mentions")
         return
-    st.caption("The countries chosen in the sidebar" if chosen else
-               "The 10 most mentioned countries (choose countries in the sidebar to compare)")
-    fig = px.line(series, x="bucket", y="mentions", color="name", markers=bucket != "hour",
-                  labels={"bucket": "", "mentions": "Mentions", "name": "Country"})
+    st.caption(
+        "The countries chosen in the sidebar"
+        if chosen
+        else "The 10 most mentioned countries (choose countries in the sidebar to compare)"
+    )
+    fig = px.line(
+        series,
+        x="bucket",
+        y="mentions",
+        color="name",
+        markers=bucket != "hour",
+        labels={"bucket": "", "mentions": "Mentions", "name": "Country"},
+    )
     fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     st.plotly_chart(fig, key="countries_time")
     d.frame_downloads("series", f"country-mentions-{bucket}", series, ctx.filters, "c_series")
@@ -30,12 +45,13 @@ def world_map(ctx: d.Context) -> None:
     if totals.empty:
         d.no_match("country mentions")
         return
-    st.plotly_chart(geo.choropleth(totals), key="countries_map",
-                    config={"displayModeBar": False})
+    st.plotly_chart(geo.choropleth(totals), key="countries_map", config={"displayModeBar": False})
     off_map = totals[~totals["entity_id"].isin(geo.codes())]
     if not off_map.empty:
-        st.caption("Not on the map: " + ", ".join(
-            f"{r.name} ({r.mentions})" for r in off_map.head(10).itertuples()))
+        st.caption(
+            "Not on the map: "
+            + ", ".join(f"{r.name} ({r.mentions})" for r in off_map.head(10).itertuples())
+        )
     d.frame_downloads("map data", "country-totals", totals, ctx.filters, "c_totals")
 
 
@@ -45,11 +61,18 @@ def co_mentions(ctx: d.Context) -> None:
         st.info("No article names two countries under the current filters.")
         return
     top = pairs.head(25)
-    st.dataframe(top[["name_a", "name_b", "articles"]], hide_index=True, height=420,
-                 column_config={"name_a": "Country", "name_b": "Named with",
-                                "articles": st.column_config.ProgressColumn(
-                                    "Articles together", format="%d", min_value=0,
-                                    max_value=int(top["articles"].max()))})
+    st.dataframe(
+        top[["name_a", "name_b", "articles"]],
+        hide_index=True,
+        height=420,
+        column_config={
+            "name_a": "Country",
+            "name_b": "Named with",
+            "articles": st.column_config.ProgressColumn(
+                "Articles together", format="%d", min_value=0, max_value=int(top["articles"].max())
+            ),
+        },
+    )
     d.frame_downloads("pairs", "country-co-mentions", pairs, ctx.filters, "c_pairs")
 
 

@@ -27,8 +27,12 @@ def spikes(daily: pd.DataFrame) -> pd.DataFrame:
     mean, sd = past.mean(), past.std().fillna(0)
     hit = (wide >= SPIKE_MIN) & (wide > mean + SPIKE_SIGMAS * sd)
     rows = [
-        {"bucket": day, "name": name, "mentions": int(wide.at[day, name]),
-         "baseline": round(float(mean.at[day, name]), 1)}
+        {
+            "bucket": day,
+            "name": name,
+            "mentions": int(wide.at[day, name]),
+            "baseline": round(float(mean.at[day, name]), 1),
+        }
         for day, name in hit.stack().loc[lambda s: s].index
     ]
     return pd.DataFrame(rows, columns=["bucket", "name", "mentions", "baseline"])
@@ -39,58 +43,102 @@ def headline(ctx: d.Context) -> None:
     undated = ctx.filters.without_dates()
     h = ctx.frame("page_headline", undated, today=today).iloc[0]
     c = st.columns(4)
-    c[0].metric("Articles today (UTC)", int(h.articles_today),
-                delta=f"{h.articles_today - h.articles_avg7:+.1f} vs 7-day avg",
-                delta_color="off" if h.articles_avg7 == 0 else "normal",
-                help=f"7-day daily average: {h.articles_avg7:.1f}")
-    c[1].metric("Stories today (UTC)", int(h.stories_today),
-                delta=f"{h.stories_today - h.stories_avg7:+.1f} vs 7-day avg",
-                help=f"Unique stories (syndicated copies once); 7-day average {h.stories_avg7:.1f}")
+    c[0].metric(
+        "Articles today (UTC)",
+        int(h.articles_today),
+        delta=f"{h.articles_today - h.articles_avg7:+.1f} vs 7-day avg",
+        delta_color="off" if h.articles_avg7 == 0 else "normal",
+        help=f"7-day daily average: {h.articles_avg7:.1f}",
+    )
+    c[1].metric(
+        "Stories today (UTC)",
+        int(h.stories_today),
+        delta=f"{h.stories_today - h.stories_avg7:+.1f} vs 7-day avg",
+        help=f"Unique stories (syndicated copies once); 7-day average {h.stories_avg7:.1f}",
+    )
     c[2].metric("Sources polled", int(h.sources_polled))
     last = h.last_success
     c[3].metric("Last successful poll", "never" if pd.isna(last) else f"{last:%Y-%m-%d %H:%M} UTC")
-    d.updated_caption(ctx, d.computed_at(ctx.store, "page_headline", undated, ctx.version,
-                                         today=today))
+    d.updated_caption(
+        ctx, d.computed_at(ctx.store, "page_headline", undated, ctx.version, today=today)
+    )
 
 
 def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
     unique = ctx.filters.unique_stories
-    series = ctx.frame("page_entity_series", kind=kind, bucket=bucket, unique=unique, top=8,
-                       entities=None)
+    series = ctx.frame(
+        "page_entity_series", kind=kind, bucket=bucket, unique=unique, top=8, entities=None
+    )
     if series.empty:
         d.no_match(f"{label.lower()} mentions")
         return
     unit = "stories" if unique else "articles"
-    fig = px.line(series, x="bucket", y="mentions", color="name", markers=bucket != "hour",
-                  labels={"bucket": "", "mentions": f"Mentions ({unit})", "name": label})
-    daily = series if bucket == "day" else ctx.frame(
-        "page_entity_series", kind=kind, bucket="day", unique=unique, top=8, entities=None)
+    fig = px.line(
+        series,
+        x="bucket",
+        y="mentions",
+        color="name",
+        markers=bucket != "hour",
+        labels={"bucket": "", "mentions": f"Mentions ({unit})", "name": label},
+    )
+    daily = (
+        series
+        if bucket == "day"
+        else ctx.frame(
+            "page_entity_series", kind=kind, bucket="day", unique=unique, top=8, entities=None
+        )
+    )
     found = spikes(daily)
     if bucket == "day" and not found.empty:
-        fig.add_trace(go.Scatter(x=found["bucket"], y=found["mentions"], mode="markers",
-                                 name="spike", marker={"symbol": "star", "size": 14,
-                                                       "color": "#dc2626"},
-                                 hovertext=found["name"]))
-    fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend={"orientation": "h", "y": -0.15})
+        fig.add_trace(
+            go.Scatter(
+                x=found["bucket"],
+                y=found["mentions"],
+                mode="markers",
+                name="spike",
+                marker={"symbol": "star", "size": 14, "color": "#dc2626"},
+                hovertext=found["name"],
+            )
+        )
+    fig.update_layout(
+        height=340,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+    )
     st.plotly_chart(fig, key=f"chart_{kind}")
     if not found.empty:
-        st.caption("Spikes (a day above its 14-day mean + 3 sd, and at least 5): " + ", ".join(
-            f"{r.name} {r.bucket:%d %b} ({r.mentions} vs {r.baseline})"
-            for r in found.sort_values("bucket", ascending=False).head(6).itertuples()))
-    d.frame_downloads(f"{label.lower()} series", f"{kind}-mentions-{bucket}", series,
-                      ctx.filters, f"{kind}_series")
+        st.caption(
+            "Spikes (a day above its 14-day mean + 3 sd, and at least 5): "
+            + ", ".join(
+                f"{r.name} {r.bucket:%d %b} ({r.mentions} vs {r.baseline})"
+                for r in found.sort_values("bucket", ascending=False).head(6).itertuples()
+            )
+        )
+    d.frame_downloads(
+        f"{label.lower()} series",
+        f"{kind}-mentions-{bucket}",
+        series,
+        ctx.filters,
+        f"{kind}_series",
+    )
 
 
 def movers(ctx: d.Context) -> None:
-    table = ctx.frame("page_movers", now=d.now_hour(), unique=ctx.filters.unique_stories,
-                      limit=12)
+    table = ctx.frame("page_movers", now=d.now_hour(), unique=ctx.filters.unique_stories, limit=12)
     if table.empty:
         st.info("Not enough mentions in the last 14 days to compare weeks.")
         return
-    st.dataframe(table[["name", "kind", "last_7d", "previous_7d", "change"]], hide_index=True,
-                 column_config={"name": "Entity", "kind": "Kind", "last_7d": "Last 7 days",
-                                "previous_7d": "7 days before", "change": "Change"})
+    st.dataframe(
+        table[["name", "kind", "last_7d", "previous_7d", "change"]],
+        hide_index=True,
+        column_config={
+            "name": "Entity",
+            "kind": "Kind",
+            "last_7d": "Last 7 days",
+            "previous_7d": "7 days before",
+            "change": "Change",
+        },
+    )
 
 
 def source_chart(ctx: d.Context, bucket: str) -> None:
@@ -98,13 +146,22 @@ def source_chart(ctx: d.Context, bucket: str) -> None:
     if series.empty:
         d.no_match()
         return
-    fig = px.bar(series, x="bucket", y="articles", color="source",
-                 labels={"bucket": "", "articles": "Articles", "source": "Source"})
-    fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                      legend={"orientation": "h", "y": -0.2})
+    fig = px.bar(
+        series,
+        x="bucket",
+        y="articles",
+        color="source",
+        labels={"bucket": "", "articles": "Articles", "source": "Source"},
+    )
+    fig.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+    )
     st.plotly_chart(fig, key="chart_sources")
-    d.frame_downloads("per-source series", f"articles-per-source-{bucket}", series,
-                      ctx.filters, "source_series")
+    d.frame_downloads(
+        "per-source series", f"articles-per-source-{bucket}", series, ctx.filters, "source_series"
+    )
 
 
 def live() -> None:

@@ -13,30 +13,49 @@ def health(ctx: d.Context) -> None:
     configured = feeds_mod.load_feeds(ctx.settings.feeds_path)
     table = ctx.raw("page_feed_health", now=d.now_hour())
     names = {f.name for f in configured}
-    never = [{"feed": f.name, "url": f.url, "last_status": None, "failures_in_row": 0}
-             for f in configured if f.name not in set(table["feed"])]
+    never = [
+        {"feed": f.name, "url": f.url, "last_status": None, "failures_in_row": 0}
+        for f in configured
+        if f.name not in set(table["feed"])
+    ]
     table = pd.concat([table, pd.DataFrame(never)], ignore_index=True) if never else table
     if table.empty:
         st.info("No feed has been fetched yet. Add one below, or import an OPML file.")
         return
-    table = table.assign(configured=table["feed"].isin(names),
-                         state=table.apply(_state, axis=1))
+    table = table.assign(configured=table["feed"].isin(names), state=table.apply(_state, axis=1))
     st.dataframe(
-        d.with_links(table)[["state", "feed", "url", "last_fetch_at", "last_status", "last_error",
-                             "failures_in_row", "items_per_day", "next_poll_at", "configured"]],
+        d.with_links(table)[
+            [
+                "state",
+                "feed",
+                "url",
+                "last_fetch_at",
+                "last_status",
+                "last_error",
+                "failures_in_row",
+                "items_per_day",
+                "next_poll_at",
+                "configured",
+            ]
+        ],
         hide_index=True,
-        column_config={"state": "", "feed": "Feed", "url": st.column_config.LinkColumn(
-                           "Feed URL", validate=r"^https?://"),
-                       "last_fetch_at": st.column_config.DatetimeColumn(
-                           "Last fetch (UTC)", format="YYYY-MM-DD HH:mm"),
-                       "last_status": st.column_config.NumberColumn("Status", format="%d"),
-                       "last_error": st.column_config.TextColumn("Error", width="large"),
-                       "failures_in_row": "Failures in a row",
-                       "items_per_day": st.column_config.NumberColumn("Items/day (7 d)",
-                                                                      format="%.1f"),
-                       "next_poll_at": st.column_config.DatetimeColumn(
-                           "Next poll (UTC)", format="YYYY-MM-DD HH:mm"),
-                       "configured": "In feeds file"})
+        column_config={
+            "state": "",
+            "feed": "Feed",
+            "url": st.column_config.LinkColumn("Feed URL", validate=r"^https?://"),
+            "last_fetch_at": st.column_config.DatetimeColumn(
+                "Last fetch (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "last_status": st.column_config.NumberColumn("Status", format="%d"),
+            "last_error": st.column_config.TextColumn("Error", width="large"),
+            "failures_in_row": "Failures in a row",
+            "items_per_day": st.column_config.NumberColumn("Items/day (7 d)", format="%.1f"),
+            "next_poll_at": st.column_config.DatetimeColumn(
+                "Next poll (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "configured": "In feeds file",
+        },
+    )
 
 
 def _state(row) -> str:
@@ -53,12 +72,23 @@ def add_form(ctx: d.Context) -> None:
         url = st.text_input("Feed URL", placeholder="https://example.org/rss.xml")
         c1, c2 = st.columns(2)
         language = c1.text_input("Language (optional)", placeholder="en", max_chars=8)
-        interval = c2.number_input("Poll every (s)", min_value=feeds_mod.MIN_INTERVAL_S,
-                                   value=900, step=60)
+        interval = c2.number_input(
+            "Poll every (s)", min_value=feeds_mod.MIN_INTERVAL_S, value=900, step=60
+        )
         if st.form_submit_button("Add feed"):
-            _change(ctx, lambda current: feeds_mod.add_feed(current, feeds_mod.Feed(
-                name=name.strip(), url=url.strip(), language=language.strip() or None,
-                interval_s=int(interval))), f"Added {name.strip()!r}.")
+            _change(
+                ctx,
+                lambda current: feeds_mod.add_feed(
+                    current,
+                    feeds_mod.Feed(
+                        name=name.strip(),
+                        url=url.strip(),
+                        language=language.strip() or None,
+                        interval_s=int(interval),
+                    ),
+                ),
+                f"Added {name.strip()!r}.",
+            )
 
 
 def remove_form(ctx: d.Context) -> None:
@@ -69,8 +99,11 @@ def remove_form(ctx: d.Context) -> None:
     with st.form("remove_feed"):
         name = st.selectbox("Feed", [f.name for f in configured])
         if st.form_submit_button("Remove feed"):
-            _change(ctx, lambda current: feeds_mod.remove_feed(current, name),
-                    f"Removed {name!r}; its stored articles stay.")
+            _change(
+                ctx,
+                lambda current: feeds_mod.remove_feed(current, name),
+                f"Removed {name!r}; its stored articles stay.",
+            )
 
 
 def opml(ctx: d.Context) -> None:
@@ -89,12 +122,19 @@ def opml(ctx: d.Context) -> None:
             return merged
 
         _change(ctx, merge, None)
-        st.success(f"Imported {added[0] if added else 0} new feeds "
-                   f"({len(incoming) - (added[0] if added else 0)} already configured).")
+        st.success(
+            f"Imported {added[0] if added else 0} new feeds "
+            f"({len(incoming) - (added[0] if added else 0)} already configured)."
+        )
     current = feeds_mod.load_feeds(ctx.settings.feeds_path)
-    st.download_button("Export feeds as OPML", feeds_mod.render_opml(current),
-                       file_name="feeds.opml", mime="text/x-opml", disabled=not current,
-                       on_click="ignore")
+    st.download_button(
+        "Export feeds as OPML",
+        feeds_mod.render_opml(current),
+        file_name="feeds.opml",
+        mime="text/x-opml",
+        disabled=not current,
+        on_click="ignore",
+    )
 
 
 def _change(ctx: d.Context, edit, message: str | None) -> None:
