@@ -892,7 +892,10 @@ def _update_snapshot(rng: random.Random, items: list[_Item], end: datetime) -> l
 def write_demo_corpus(
     out_dir: Path, *, end: datetime, days: int = 130, seed: int = 7, items: int = 2400
 ) -> list[Path]:
-    """Write the demo feeds into `out_dir` and return their paths, sorted.
+    """Write the demo feeds into `out_dir` and return their paths in import order.
+
+    The order is by file name, except that each `-update.xml` snapshot directly follows
+    its outlet's main file, so importing the paths in order applies the updates last.
 
     One file per outlet (`<slug>.xml`, `items` entries in all, newest first, spread over
     the `days` days before `end`), `<slug>-update.xml` snapshots for two outlets, and
@@ -942,4 +945,12 @@ def write_demo_corpus(
     write(BROKEN_FILES[0], full[:cut])
     write(BROKEN_FILES[1], _templates()["broken"]["html"])
     write(BROKEN_FILES[2], "")
-    return sorted(written)
+    return sorted(written, key=_import_order)
+
+
+def _import_order(path: Path) -> tuple[str, bool]:
+    """By name, except that `<slug>-update.xml` comes right after `<slug>.xml` (plain name
+    order puts it first, and importing the later snapshot first would undo its updates)."""
+    name = path.name
+    is_update = name.endswith("-update.xml")
+    return name.removesuffix("-update.xml").removesuffix(".xml"), is_update
