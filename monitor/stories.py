@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,21 +26,15 @@ _TOKEN = re.compile(r"\w+")
 _MASK32 = np.uint64(0xFFFFFFFF)
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier: spreads each n-gram step
 _PRUNE_EVERY = 256  # assign() calls between evictions: amortises the heap walk
-_TOKEN_CACHE_MAX = 200_000
-
-
-def _identity(h: int) -> int:
-    return h  # shingles arrive pre-hashed (vectorised below); datasketch still premixes
 
 
 _TEMPLATES: dict[int, MinHash] = {}  # num_perm → MinHash holding the shared permutations
-_token_hashes: dict[str, int] = {}  # news vocabulary repeats: hash each word once
 
 
 def _template(num_perm: int) -> MinHash:
     # Generating permutations costs more than hashing an article: do it once per size.
     if num_perm not in _TEMPLATES:
-        _TEMPLATES[num_perm] = MinHash(num_perm=num_perm, seed=1, hashfunc=_identity)
+        _TEMPLATES[num_perm] = MinHash(num_perm=num_perm, seed=1, scheme="affine32")
     return _TEMPLATES[num_perm]
 
 
@@ -50,18 +43,11 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.casefold())
 
 
-def _token_hash(token: str) -> int:
-    h = _token_hashes.get(token)
-    if h is None:
-        if len(_token_hashes) >= _TOKEN_CACHE_MAX:
-            _token_hashes.clear()  # crude bound; a cache miss only costs a crc32
-        h = _token_hashes[token] = zlib.crc32(token.encode("utf-8"))
-    return h
-
-
 def _shingle_hashes(tokens: list[str]) -> np.ndarray:
     """32-bit hashes of all word 5-grams (one shingle of the whole text when shorter)."""
-    th = np.fromiter(map(_token_hash, tokens), dtype=np.uint64, count=len(tokens))
+    # Built-in str hash runs in C. It is salted per process, which is fine: sketches live
+    # only in this in-memory index (rebuilt from stored texts at start-up), never on disk.
+    th = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens)).view(np.uint64)
     n = max(len(th) - SHINGLE_WORDS + 1, 1)
     h = np.zeros(n, dtype=np.uint64)
     for k in range(min(SHINGLE_WORDS, len(th))):
@@ -78,14 +64,21 @@ def _minhash(tokens: list[str], num_perm: int) -> LeanMinHash | None:
     if not tokens:
         return None
     template = _template(num_perm)
-    m = MinHash(
-        num_perm=num_perm,
-        hashfunc=_identity,
-        permutations=template.permutations,
-        scheme=template.scheme,
-    )
-    m.update_batch(_shingle_hashes(tokens).tolist())
-    return LeanMinHash(m)
+    a, b = template.permutations
+    # What MinHash.update_batch computes for the "affine32" scheme, minus its per-item
+    # Python loop over hashfunc: premix, permute, column-wise minimum.
+    hv = _fmix32(_shingle_hashes(tokens).astype(np.uint32)).reshape(-1, 1)
+    hashvalues = (hv * a + b).min(axis=0)
+    return LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3 32-bit finalizer (uint32 arithmetic wraps, as intended)."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def body_hash(text: str) -> str:
@@ -121,8 +114,9 @@ class StoryIndex:
         self.threshold = threshold
         self.num_perm = num_perm
         self.window = window
-        # False positives are cheap (every candidate is verified), misses are not.
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(0.2, 0.8))
+        # Copies score far above the threshold (0.8+), so balanced LSH weights lose no
+        # copies and keep the number of candidates to verify small.
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._entries: dict[str, _Entry] = {}
         self._by_hash: dict[str, str] = {}  # body hash → article id of its first holder
         self._heap: list[tuple[datetime, str]] = []  # (published, article id) for eviction
