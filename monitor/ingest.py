@@ -109,7 +109,7 @@ class Ingestor:
         done = [process_entry(e, self.extractor, learned) for e in entries]
         newly = self._learn(feed, done) - learned
         if newly:
-            learned = learned | newly
+            learned = self._learned[feed] = learned | newly
             done = [self._reclean(p, learned, newly) for p in done]
         return sorted(done, key=lambda p: p.entry.published)
 
@@ -150,13 +150,17 @@ class Ingestor:
             cur.unregister("_disc")
 
     def _save_learned(self, cur, processed) -> None:
+        """Persist keys learned in this batch, with a paragraph they stand for (for listing)."""
         if not processed:
             return
         feed = processed[0].entry.feed
         stored = frozenset(r[0] for r in sql.execute(cur, "learned_keys", feed=feed).fetchall())
-        fresh = sorted(self._learned.get(feed, frozenset()) - stored)
-        for key in fresh:
-            sql.execute(cur, "insert_learned", feed=feed, key=key, text=key, at=utcnow())
+        fresh = self._learned.get(feed, frozenset()) - stored
+        examples = {learned_mod.paragraph_key(r.text): r.text for p in processed
+                    for r in p.cleaned.removed if r.reason == "learned-boilerplate"}
+        for key in sorted(fresh):
+            sql.execute(cur, "insert_learned", feed=feed, key=key,
+                        text=examples.get(key, key), at=utcnow())
 
 
 def record_fetch(cur, fetch: FetchRecord, result: IngestResult | None) -> None:
