@@ -50,6 +50,13 @@ class Background:
     started_at: float = field(default_factory=time.time)
     last_report_at: float | None = None
     stop: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+
+    def shutdown(self, timeout_s: float = 10.0) -> None:
+        """Stop polling and wait for the thread (before the store is closed)."""
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout_s)
 
 
 @st.cache_resource(show_spinner=False)
@@ -71,6 +78,7 @@ def start_background(_runtime) -> Background:
     thread = threading.Thread(
         target=_background, args=(_runtime, state), daemon=True, name="monitor-poller"
     )
+    state.thread = thread
     thread.start()
     return state
 
