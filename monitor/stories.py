@@ -7,7 +7,9 @@ because two briefings by the same spokesperson share names and vocabulary but fe
 5-grams. Exact copies short-circuit through a dict of body hashes.
 
 Memory is bounded by a time window: entries older than ``window`` before the newest
-``published`` seen are evicted.
+``published`` seen are evicted — but the ``keep_at_least`` newest entries always stay, so a
+backfill that imports one source's months of history before the next source's still finds
+the copies (a live poller, which sees news in time order, is bounded by the window).
 """
 
 from __future__ import annotations
@@ -109,9 +111,14 @@ class StoryIndex:
     """Assigns each article to a story; the story id is the id of its first article."""
 
     def __init__(
-        self, threshold: float = 0.5, num_perm: int = 64, window: timedelta = timedelta(days=7)
+        self,
+        threshold: float = 0.5,
+        num_perm: int = 64,
+        window: timedelta = timedelta(days=7),
+        keep_at_least: int = 50_000,
     ) -> None:
         self.threshold = threshold
+        self.keep_at_least = keep_at_least
         self.num_perm = num_perm
         self.window = window
         # Copies score far above the threshold (0.8+), so balanced LSH weights lose no
@@ -192,7 +199,7 @@ class StoryIndex:
             return 0
         cutoff = self._newest - self.window
         evicted = 0
-        while self._heap and self._heap[0][0] < cutoff:
+        while self._heap and self._heap[0][0] < cutoff and len(self) > self.keep_at_least:
             _, article_id = heapq.heappop(self._heap)
             entry = self._entries.get(article_id)
             if entry is not None and entry.published < cutoff:

@@ -90,7 +90,7 @@ def test_earlier_copy_arriving_late_joins_the_existing_story() -> None:
 
 
 def test_entries_outside_the_window_are_evicted() -> None:
-    index = StoryIndex(window=timedelta(days=7))
+    index = StoryIndex(window=timedelta(days=7), keep_at_least=0)
     index.assign("old", _body(BRIEFING_TALKS), T0)
     index.assign("new", _body(BRIEFING_GAS), T0 + timedelta(days=8))
     assert index.prune() == 1 and len(index) == 1
@@ -101,7 +101,7 @@ def test_entries_outside_the_window_are_evicted() -> None:
 
 
 def test_memory_is_bounded_by_the_window() -> None:
-    index = StoryIndex(window=timedelta(days=2))
+    index = StoryIndex(window=timedelta(days=2), keep_at_least=0)
     for i in range(1500):  # one article an hour for ~62 days
         text = f"Item {i}: " + " ".join(f"w{i}x{k}" for k in range(30))
         index.assign(f"id{i}", text, T0 + timedelta(hours=i))
@@ -131,3 +131,14 @@ def test_minhash_of_estimates_jaccard() -> None:
     assert isinstance(a, MinHash)
     assert a.jaccard(b) > 0.6 and a.jaccard(c) < 0.2
     assert minhash_of("  ") is None
+
+
+def test_backfill_out_of_time_order_keeps_recent_entries_findable():
+    """One source's months of history, then another's: copies still meet their originals."""
+    index = StoryIndex(window=timedelta(days=7), keep_at_least=1000)
+    base = datetime(2026, 1, 1)
+    bodies = [f"Report {i}: " + " ".join(f"w{i}x{k}" for k in range(40)) for i in range(300)]
+    for i, body in enumerate(bodies):
+        index.assign(f"a{i}", body, base + timedelta(days=i / 3))
+    old_copy = index.assign("b0", "Dateline. " + bodies[0], base + timedelta(hours=2))
+    assert old_copy.story_id == "a0" and not old_copy.is_new_story
