@@ -1,7 +1,12 @@
 from datetime import date
 from pathlib import Path
 
-from monitor.extract.officials import find_officials, load_registry
+from monitor.extract.officials import (
+    find_officials,
+    load_registry,
+    normalise_particles,
+    surname_of,
+)
 
 SMALL = Path(__file__).parent / "fixtures" / "officials-small.toml"
 REG = load_registry([SMALL], packaged=False)
@@ -81,3 +86,60 @@ def test_user_file_extends(tmp_path):
     reg = load_registry([SMALL, extra], packaged=False)
     assert reg.get("xx-jane-roe") and reg.get("ru-dmitry-peskov")
     assert reg.version != REG.version
+
+
+PACKAGED = load_registry()
+
+
+def packaged_ids(text):
+    return [(m.entity_id, m.text, m.via) for m in find_officials(text, PACKAGED).mentions]
+
+
+def test_hungarian_names_are_given_name_first():
+    assert surname_of("Viktor Orbán", "HU") == "Orbán"
+    found = packaged_ids("Viktor Orbán met the press. Later Orbán said more.")
+    assert found[-1] == ("hu-viktor-orban", "Orbán", "surname")
+
+
+def test_surname_order_is_decided_per_alias():
+    assert surname_of("Kuo Ya-hui", "TW") == "Kuo"
+    assert surname_of("Karen Kuo", "TW") == "Kuo"  # Western order: "Karen" is a given name
+    assert surname_of("William Lai", "TW") == "Lai"
+    assert surname_of("William Lai Ching-te", "TW") == "Lai"
+    assert surname_of("Xi Jinping", "CN") == "Xi"
+    assert surname_of("Kim Jong Un", "KP") == "Kim"
+    assert "Karen" not in PACKAGED.surnames and "William" not in PACKAGED.surnames
+    assert packaged_ids("Karen Kuo spoke. Kuo said")[-1] == ("tw-karen-kuo", "Kuo", "surname")
+
+
+def test_regnal_numbers_are_not_surnames():
+    for name, want in [
+        ("Felipe VI", "Felipe"),
+        ("King Mohammed VI", "Mohammed"),
+        ("Pope Leo XIV", "Leo"),
+        ("Charles III", "Charles"),
+        ("Felipe VI of Spain", "Felipe"),
+        ("Abdullah II of Jordan", "Abdullah"),
+    ]:
+        assert surname_of(name, "ES") == want, name
+    for numeral in ["VI", "X", "XIV", "II", "III", "Spain", "Jordan"]:
+        assert numeral not in PACKAGED.surnames, numeral
+    found = packaged_ids("King Felipe VI spoke. Felipe said")
+    assert found[-1] == ("es-king-felipe-vi", "Felipe", "surname")
+
+
+def test_name_particles_match_either_case():
+    for text in ["Adel al-Jubeir said", "Adel Al-Jubeir said"]:
+        assert packaged_ids(text)[0][:2] == ("sa-adel-al-jubeir", text.removesuffix(" said"))
+    found = packaged_ids("Adel al-Jubeir arrived. Al-Jubeir said, and al-Jubeir added")
+    assert [f[1:] for f in found[1:]] == [("Al-Jubeir", "surname"), ("al-Jubeir", "surname")]
+    assert packaged_ids("Mr. Al-Jubeir said")[0][:2] == ("sa-adel-al-jubeir", "Al-Jubeir")
+
+
+def test_particle_normalisation_leaves_common_words_alone():
+    reg = load_registry([SMALL], packaged=False)
+    assert reg.find_names("the de facto leader and van drivers of the el nino") == []
+    assert normalise_particles("Bart De Wever and De Gaulle; De facto") == (
+        "Bart de Wever and de Gaulle; De facto"
+    )
+    assert packaged_ids("a bill on the bart de wever estate") == []

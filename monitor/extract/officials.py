@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,8 +26,44 @@ ROLE_KINDS = (
     "minister",
     "other",
 )
-# Family name first: the surname is the first token ("Xi Jinping" -> "Xi").
-SURNAME_FIRST = frozenset({"CN", "KP", "KR", "TW", "HK", "MO", "HU"})
+# Countries whose names are often written family name first in English news ("Xi Jinping").
+# Which order an alias uses is decided per alias ("Karen Kuo" vs "Kuo Ya-hui"), see surname_of.
+# Hungarian names are printed given name first in English ("Viktor Orbán"), so HU is not here.
+SURNAME_FIRST = frozenset({"CN", "KP", "KR", "TW", "HK", "MO", "SG"})
+# Common Chinese (pinyin, Wade-Giles, Cantonese) and Korean family names: a first token from
+# this set marks the family-name-first order; any other first token is a Western given name.
+_EAST_ASIAN_SURNAMES = """
+    bai cai cao chan chang chao chen cheng cheung chiang chien chiu cho choe choi chou chow chu
+    chuang chung cui dai deng ding dong du duan fan fang feng fu gao gong gu guo ha han hao he ho
+    hong hou hsiao hsieh hsu hu hua huang hung hwang ji jia jiang jin jo jung kang kao kim ko kong
+    kuo kwok kwon lai lam lau law lee leung li liang liao lim lin liu lo long lu luo ma mak mao meng
+    moon ng oh pak pan park peng qian qiao qin qiu ren ri ryu sam shao shen shi shih shin song su
+    sun tan tang tao tian tsai tsang tseng tu tung wan wang wei wi wong wu xi xia xiang xiao xie
+    xiong xu xue yan yang yao ye yeh yen yeung yin yip yoo yoon yu yuan yun zeng zhang zhao zheng
+    zhong zhou zhu zou
+"""
+EAST_ASIAN_SURNAMES = frozenset(_EAST_ASIAN_SURNAMES.split())
+# Regnal and generational suffixes are never surnames ("Felipe VI", "Pope Leo XIV").
+_REGNAL = re.compile(r"^(?:[IVXL]+|Jr|Sr)\.?$")
+_HONORIFIC_WORDS = frozenset(
+    {
+        "King",
+        "Queen",
+        "Pope",
+        "Prince",
+        "Princess",
+        "Sheikh",
+        "Emir",
+        "Sultan",
+        "Crown",
+        "General",
+        "President",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+    }
+)
 MONTHS_DAYS = frozenset(
     [
         "January",
@@ -124,11 +161,55 @@ def _parse_date(value: object) -> date | None:
     return None
 
 
+# Name particles are written both ways ("al-Jubeir", "Al-Jubeir", "Bart De Wever"). Names and
+# article text are matched in a form with these particles lowercased; only a particle right before
+# a capitalised name part is touched, so ordinary lowercase words never become name keys.
+_PARTICLE_WORDS = "al|el|bin|ibn|bint|ben|de|del|der|den|van|von|la|da|di|du"
+_CAP_PARTICLE = re.compile(
+    rf"(?<![\w’'-])(?:Al|El|Bin|Ibn|Bint|Ben|De|Del|Der|Den|Van|Von|La|Da|Di|Du)"
+    rf"(?=[- ](?:(?:{_PARTICLE_WORDS})[- ])*[A-Z])"
+)
+
+
+def _lower(m: re.Match) -> str:
+    return m.group().lower()
+
+
+def normalise_particles(text: str) -> str:
+    """`text` with capitalised name particles lowercased; same length, so offsets still hold."""
+    return _CAP_PARTICLE.sub(_lower, text)
+
+
+def _fold(word: str) -> str:
+    """Lowercase without accents: "Xí" -> "xi"."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def _family_name_first(tokens: list[str]) -> int | None:
+    """Index of the family name when the alias is in East Asian order, else None.
+    "Lai Ching-te" and "William Lai Ching-te": the token before a hyphenated given name;
+    "Xi Jinping", "Kim Jong Un": a known family name first; "Karen Kuo": Western order."""
+    if len(tokens) >= 2 and "-" in tokens[-1]:
+        return len(tokens) - 2
+    if _fold(tokens[0]) in EAST_ASIAN_SURNAMES:
+        return 0
+    return None
+
+
 def surname_of(name: str, country: str) -> str:
-    tokens = [t for t in name.split() if t.rstrip(".") not in {"Jr", "Sr", "II", "III"}]
+    """The token an article uses for a second mention ("Peskov", "Xi", "Felipe", "al-Jubeir")."""
+    tokens = name.split()
+    if "of" in tokens:  # "Felipe VI of Spain": the place is not a name
+        tokens = tokens[: tokens.index("of")]
+    tokens = [t for t in tokens if not _REGNAL.match(t) and t not in _HONORIFIC_WORDS]
     if not tokens:
         return name
-    return tokens[0] if country in SURNAME_FIRST else tokens[-1]
+    if country in SURNAME_FIRST:
+        first = _family_name_first(tokens)
+        if first is not None:
+            return tokens[first]
+    return normalise_particles(tokens[-1])
 
 
 @dataclass(frozen=True)
@@ -150,7 +231,8 @@ class Registry:
         self.surnames: dict[str, list[str]] = {}
         for o in self.by_id.values():
             for text, via in [(o.name, "name")] + [(a, "alias") for a in o.aliases]:
-                entry = keys.setdefault(text, (text, [], via))
+                key = normalise_particles(text)
+                entry = keys.setdefault(key, (key, [], via))
                 if o.id not in entry[1]:
                     entry[1].append(o.id)
                 sn = surname_of(text, o.country)
@@ -174,8 +256,8 @@ class Registry:
         if self._empty:
             return []
         return [
-            NameHit(s, e, key, ids, via)
-            for s, e, (key, ids, via) in longest_hits(self.automaton, text)
+            NameHit(s, e, text[s:e], ids, via)
+            for s, e, (_key, ids, via) in longest_hits(self.automaton, normalise_particles(text))
         ]
 
     def valid(self, official_id: str, published: date | None) -> bool:
@@ -310,7 +392,10 @@ def find_officials(text: str, registry: Registry, published: date | None = None)
     return OfficialsResult(mentions, list(discovered.values()))
 
 
-_CAP_TOKEN = re.compile(r"(?<![\w’'-])[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z][a-zà-öø-ÿ]+)*")
+# A capitalised token, or a particle-prefixed one ("al-Jubeir", "El-Sisi").
+_CAP_TOKEN = re.compile(
+    r"(?<![\w’'-])(?:(?:[Aa]l|[Ee]l)-)?[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z][a-zà-öø-ÿ]+)*"
+)
 
 
 def _surname_mentions(
@@ -328,7 +413,7 @@ def _surname_mentions(
     out = []
     mask = _covered(text, taken)
     for tok in _CAP_TOKEN.finditer(text):
-        word, start, end = tok.group(), tok.start(), tok.end()
+        word, start, end = normalise_particles(tok.group()), tok.start(), tok.end()
         if mask[start] or mask[end - 1]:
             continue
         if word not in known and word not in registry.surnames:
@@ -338,10 +423,10 @@ def _surname_mentions(
             continue  # "in May" is a month, not Theresa May
         if word in known and first_seen.get(known[word][0], len(text)) < start:
             eid, name = known[word]
-            out.append(Mention("official", eid, name, word, start, end, "surname"))
+            out.append(Mention("official", eid, name, tok.group(), start, end, "surname"))
         elif titled and word in registry.surnames:
             oid = registry.pick(registry.surnames[word], published)
             if oid:
                 o = registry.by_id[oid]
-                out.append(Mention("official", oid, o.name, word, start, end, "title"))
+                out.append(Mention("official", oid, o.name, tok.group(), start, end, "title"))
     return out
