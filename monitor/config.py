@@ -23,6 +23,10 @@ class Settings:
     feeds_path: Path = DEFAULT_FEEDS
     officials_paths: tuple[Path, ...] = ()
     allow_private_networks: bool = False
+    allowed_networks: tuple[str, ...] = ()  # CIDRs fetched even when private (an intranet feed)
+    host_concurrency: int = 2  # requests in flight to one host at once
+    host_spacing_s: float = 1.0  # minimum time between two requests to one host
+    permanent_redirect_polls: int = 3  # polls in a row a 301/308 must hold before it is followed
     poll_concurrency: int = 8
     request_timeout_s: float = 20.0
     max_body_bytes: int = 10 * 1024 * 1024
@@ -40,7 +44,10 @@ _ENV = {
     "MONITOR_DB": ("db_path", Path),
     "MONITOR_FEEDS": ("feeds_path", Path),
     "MONITOR_ALLOW_PRIVATE_NETWORKS": ("allow_private_networks", "bool"),
+    "MONITOR_ALLOWED_NETWORKS": ("allowed_networks", "list"),
     "MONITOR_POLL_CONCURRENCY": ("poll_concurrency", int),
+    "MONITOR_HOST_CONCURRENCY": ("host_concurrency", int),
+    "MONITOR_HOST_SPACING": ("host_spacing_s", float),
     "MONITOR_REQUEST_TIMEOUT": ("request_timeout_s", float),
     "MONITOR_MAX_BODY_BYTES": ("max_body_bytes", int),
     "MONITOR_REFRESH_SECONDS": ("refresh_s", int),
@@ -50,7 +57,14 @@ _ENV = {
 
 def _coerce(value: Any, kind: Any) -> Any:
     if kind == "bool":
-        return str(value).strip().lower() in {"1", "true", "yes", "on"}
+        return (
+            value
+            if isinstance(value, bool)
+            else str(value).strip().lower() in {"1", "true", "yes", "on"}
+        )
+    if kind == "list":  # a TOML array, or a comma-separated environment value
+        items = value if isinstance(value, list | tuple) else str(value).split(",")
+        return tuple(str(v).strip() for v in items if str(v).strip())
     return kind(value)
 
 
@@ -76,7 +90,9 @@ def load_settings(
         if env.get(var, "") != "":
             values[name] = _coerce(env[var], kind)
     if env.get("MONITOR_OFFICIALS"):
-        values["officials_paths"] = tuple(Path(p) for p in env["MONITOR_OFFICIALS"].split(os.pathsep))
+        values["officials_paths"] = tuple(
+            Path(p) for p in env["MONITOR_OFFICIALS"].split(os.pathsep)
+        )
     values.update({k: v for k, v in overrides.items() if v is not None})
     if "db_path" in values:
         values["db_path"] = Path(values["db_path"])

@@ -21,6 +21,7 @@ from monitor.extract import Extractor
 from monitor.models import FeedEntry
 from monitor.pipeline import ProcessedArticle, content_hash, process_entry
 from monitor.rows import article_rows, discovered_rows, mention_rows, quote_rows, removed_rows
+from monitor.schedule import HealthUpdate
 from monitor.store import Store, delete_ids, insert_arrow, utcnow
 from monitor.stories import StoryIndex
 
@@ -42,6 +43,7 @@ class FetchRecord:
     last_modified: str | None = None
     next_poll_at: datetime | None = None
     ok: bool = True
+    health: HealthUpdate | None = None  # the poller's gone / Retry-After / redirect decisions
 
 
 @dataclass(frozen=True)
@@ -176,3 +178,9 @@ def record_fetch(cur, fetch: FetchRecord, result: IngestResult | None) -> None:
         last_modified=fetch.last_modified, at=fetch.started_at, status=fetch.status,
         error=fetch.error, ok=fetch.ok, next_poll_at=fetch.next_poll_at,
     )
+    if fetch.health is not None:
+        h = fetch.health
+        sql.execute(
+            cur, "health_update", feed=fetch.feed, gone=h.gone, retry_after=h.retry_after,
+            fetch_url=h.fetch_url, moved_to=h.moved_to, redirect_count=h.redirect_count,
+        )

@@ -12,10 +12,10 @@ from tests.conftest import FIXTURES, REPO, SHARED, Route, rss
 SCRAPED = FIXTURES / "clean" / "scraped-grain-corridor.txt"
 
 
-def run(*args, env_db=None, cwd=None, check=None):
+def run(*args, env_db=None, cwd=None, check=None, env=None):
     cmd = [sys.executable, "-m", "monitor", *map(str, args)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=cwd or REPO,
-                          env=_env(env_db))
+                          env={**_env(env_db), **(env or {})})
     if check is not None:
         assert proc.returncode == check, proc.stderr + proc.stdout
     return proc
@@ -73,7 +73,11 @@ def test_poll_once_against_local_server(feed_server, tmp_path):
                                                "body": "<p>French officials met.</p>"}]))
     feeds = tmp_path / "feeds.toml"
     run("feeds", "add", "Wire", feed_server.url("/w.xml"), "--feeds", feeds, check=0)
-    out = run("poll", "--once", "--feeds", feeds, "--db", tmp_path / "m.duckdb", check=0)
+    # the local server is a loopback address: allowed only when private networks are
+    refused = run("poll", "--once", "--feeds", feeds, "--db", tmp_path / "r.duckdb")
+    assert refused.returncode == 1 and "refused: 127.0.0.1 is a loopback address" in refused.stdout
+    out = run("poll", "--once", "--feeds", feeds, "--db", tmp_path / "m.duckdb", check=0,
+              env={"MONITOR_ALLOW_PRIVATE_NETWORKS": "1"})
     assert "Wire: 1 items, 1 new" in out.stdout
     listing = run("feeds", "list", "--feeds", feeds, "--db", tmp_path / "m.duckdb", check=0)
     assert "status 200" in listing.stdout

@@ -25,6 +25,8 @@ def runtime_for(db_path, tmp_path):
     opened = []
 
     def make(feeds: list[Feed], **settings):
+        # the feed server is on 127.0.0.1: private networks are refused unless allowed
+        settings = {"allow_private_networks": True, "host_spacing_s": 0.0, **settings}
         s = Settings(db_path=db_path, feeds_path=tmp_path / "feeds.toml", **settings)
         rt = open_runtime(s)
         opened.append(rt)
