@@ -8,16 +8,15 @@ import streamlit as st
 
 from monitor import dashboard
 
-st.set_page_config(page_title="Media monitor", page_icon=":material/newspaper:", layout="wide")
+# no page or page_icon icons: Streamlit fetches a Material icon favicon from a font CDN
+st.set_page_config(page_title="Media monitor", layout="wide")
 
 PAGES = [
-    st.Page("views/overview.py", title="Overview", icon=":material/monitoring:", default=True),
-    st.Page("views/countries.py", title="Countries", icon=":material/public:"),
-    st.Page(
-        "views/officials.py", title="Officials & spokespersons", icon=":material/record_voice_over:"
-    ),
-    st.Page("views/articles.py", title="Articles", icon=":material/article:"),
-    st.Page("views/sources.py", title="Sources", icon=":material/rss_feed:"),
+    st.Page("views/overview.py", title="Overview", default=True),
+    st.Page("views/countries.py", title="Countries"),
+    st.Page("views/officials.py", title="Officials & spokespersons"),
+    st.Page("views/articles.py", title="Articles"),
+    st.Page("views/sources.py", title="Sources"),
 ]
 
 page = st.navigation(PAGES)

@@ -429,20 +429,32 @@ def bucket_picker(key: str, default: str = "Daily") -> str:
 
 
 def downloads(label: str, stem: str, make: Callable[[str], bytes], key: str) -> None:
-    """CSV / JSONL / Parquet buttons; `make(fmt)` runs only when a button is clicked."""
-    cols = st.columns([2, 1, 1, 1, 6])
-    cols[0].markdown(f"**Download {label}**")
-    for col, fmt, ext in zip(
-        cols[1:4], ("csv", "jsonl", "parquet"), ("csv", "jsonl", "parquet"), strict=True
-    ):
-        col.download_button(
-            fmt.upper(),
-            data=lambda fmt=fmt: make(fmt),
-            file_name=f"{stem}.{ext}",
-            mime=export_mod.MIME[fmt],
-            key=f"dl_{key}_{fmt}",
-            on_click="ignore",
-        )
+    """CSV / JSONL / Parquet buttons in one row; `make(fmt)` runs only when clicked."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(f"Download {label}:")
+        for fmt in ("csv", "jsonl", "parquet"):
+            st.download_button(
+                fmt.upper(),
+                data=lambda fmt=fmt: make(fmt),
+                file_name=f"{stem}.{fmt}",
+                mime=export_mod.MIME[fmt],
+                key=f"dl_{key}_{fmt}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+
+
+def dense(series: pd.DataFrame, value: str, by: str, bucket: str) -> pd.DataFrame:
+    """Fill the buckets where an entity had no mentions with 0, so lines drop to zero
+    instead of jumping straight across empty days."""
+    if series.empty:
+        return series
+    freq = {"hour": "h", "day": "D", "week": "W-MON"}[bucket]
+    wide = series.pivot_table(index="bucket", columns=by, values=value, aggfunc="sum")
+    full = pd.date_range(wide.index.min(), wide.index.max(), freq=freq)
+    wide = wide.reindex(full.union(wide.index), fill_value=0).fillna(0)
+    wide.index.name = "bucket"
+    return wide.reset_index().melt(id_vars="bucket", var_name=by, value_name=value)
 
 
 def frame_downloads(label: str, stem: str, df: pd.DataFrame, filters: Filters, key: str) -> None:

@@ -15,11 +15,20 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
 
 WORLD = Path(__file__).resolve().parent / "data" / "world.geojson"
+# plotly.js fetches its base-map topojson (from a CDN by default) even when every base layer
+# is hidden; an empty topology as a data: URL satisfies it without any request. plotly.js
+# appends "<name>.json" to this prefix, which the trailing "#" turns into a fragment.
+_EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
+PLOTLY_CONFIG = {
+    "displayModeBar": False,
+    "topojsonURL": "data:application/json," + quote(_EMPTY_TOPOLOGY) + "#",
+}
 
 
 @cache
@@ -39,6 +48,7 @@ def choropleth(totals: pd.DataFrame, value: str = "mentions", label: str = "Ment
         go.Choropleth(
             geojson=world(),
             featureidkey="id",
+            locationmode="geojson-id",  # never the CDN topojson
             locations=shown["entity_id"],
             z=shown[value],
             text=shown["name"],
@@ -53,6 +63,7 @@ def choropleth(totals: pd.DataFrame, value: str = "mentions", label: str = "Ment
         go.Choropleth(
             geojson=world(),
             featureidkey="id",
+            locationmode="geojson-id",  # never the CDN topojson
             locations=sorted(codes()),
             z=[0] * len(codes()),
             colorscale=[[0, "rgba(148,163,184,0.15)"], [1, "rgba(148,163,184,0.15)"]],

@@ -28,11 +28,10 @@ def over_time(ctx: d.Context, bucket: str) -> None:
         else "The 10 most mentioned countries (choose countries in the sidebar to compare)"
     )
     fig = px.line(
-        series,
+        d.dense(series, "mentions", "name", bucket),
         x="bucket",
         y="mentions",
         color="name",
-        markers=bucket != "hour",
         labels={"bucket": "", "mentions": "Mentions", "name": "Country"},
     )
     fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10})
@@ -45,7 +44,7 @@ def world_map(ctx: d.Context) -> None:
     if totals.empty:
         d.no_match("country mentions")
         return
-    st.plotly_chart(geo.choropleth(totals), key="countries_map", config={"displayModeBar": False})
+    st.plotly_chart(geo.choropleth(totals), key="countries_map", config=geo.PLOTLY_CONFIG)
     off_map = totals[~totals["entity_id"].isin(geo.codes())]
     if not off_map.empty:
         st.caption(

@@ -22,11 +22,10 @@ def officials_over_time(ctx: d.Context, bucket: str) -> None:
         d.no_match("official mentions")
         return
     fig = px.line(
-        series,
+        d.dense(series, "mentions", "name", bucket),
         x="bucket",
         y="mentions",
         color="name",
-        markers=bucket != "hour",
         labels={"bucket": "", "mentions": "Mentions", "name": "Official"},
     )
     fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10})

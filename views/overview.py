@@ -58,7 +58,7 @@ def headline(ctx: d.Context) -> None:
     )
     c[2].metric("Sources polled", int(h.sources_polled))
     last = h.last_success
-    c[3].metric("Last successful poll", "never" if pd.isna(last) else f"{last:%Y-%m-%d %H:%M} UTC")
+    c[3].metric("Last successful poll", "never" if pd.isna(last) else f"{last:%d %b %H:%M} UTC")
     d.updated_caption(
         ctx, d.computed_at(ctx.store, "page_headline", undated, ctx.version, today=today)
     )
@@ -74,11 +74,10 @@ def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
         return
     unit = "stories" if unique else "articles"
     fig = px.line(
-        series,
+        d.dense(series, "mentions", "name", bucket),
         x="bucket",
         y="mentions",
         color="name",
-        markers=bucket != "hour",
         labels={"bucket": "", "mentions": f"Mentions ({unit})", "name": label},
     )
     daily = (
