@@ -1,0 +1,189 @@
+"""End-to-end ingest throughput: synthetic feed files → import_files → a fresh DuckDB file.
+
+    .venv/bin/python benchmarks/bench_ingest.py --articles 20000 --runs 3
+    .venv/bin/python benchmarks/bench_ingest.py --full-pages --articles 2000 --runs 3
+    .venv/bin/python benchmarks/bench_ingest.py --smoke
+
+The real path (monitor.importer.import_files → Ingestor: parse → clean → extract → story
+grouping → learned boilerplate → DuckDB) is timed as a whole; stage shares come from
+perf_counter wrappers around the stage functions (a few µs of overhead per call). The same
+bytes also go through feedparser alone and a bare lxml parse: the floors no tuning of ours
+can beat. Generating the corpus is not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import feedparser  # noqa: E402
+from lxml import etree  # noqa: E402
+
+from monitor import importer, ingest, pipeline, stories  # noqa: E402
+from monitor.config import Settings  # noqa: E402
+from monitor.extract import Extractor  # noqa: E402
+from monitor.runtime import build_extractor  # noqa: E402
+from monitor.store import Store, open_store  # noqa: E402
+from monitor.synth import SynthConfig, write_feeds, write_pages  # noqa: E402
+
+STAGES = ("parse", "probe", "clean", "extract", "learn", "stories", "write")
+
+
+class StageClock:
+    """Seconds spent per stage; nested stages are subtracted from their parent."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._stack: list[str] = []
+
+    def wrap(self, stage: str, fn: Callable) -> Callable:
+        def timed(*args, **kwargs):
+            self._stack.append(stage)
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent = time.perf_counter() - t0
+                self._stack.pop()
+                self.seconds[stage] += spent
+                if self._stack:  # the parent does not count time spent in a nested stage
+                    self.seconds[self._stack[-1]] -= spent
+
+        return timed
+
+
+@contextmanager
+def instrumented(clock: StageClock):
+    """Patch the stage functions with timing wrappers for the duration of one run."""
+    targets = [
+        (importer, "_entries", "parse"),
+        (ingest.Ingestor, "_known_hashes", "probe"),
+        (pipeline, "clean_entry", "clean"),
+        (Extractor, "extract", "extract"),
+        (ingest.Ingestor, "_learn", "learn"),
+        (stories.StoryIndex, "assign", "stories"),
+        (ingest.Ingestor, "_write", "write"),
+    ]
+    with ExitStack() as stack:
+        for owner, name, stage in targets:
+            original = getattr(owner, name)
+            stack.enter_context(mock.patch.object(owner, name, clock.wrap(stage, original)))
+        yield
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def make_ingestor(store: Store, settings: Settings, workers: int) -> ingest.Ingestor:
+    return ingest.Ingestor(store, build_extractor(settings), settings)
+
+
+def ingest_once(paths: list[Path], workers: int, clock: StageClock | None) -> tuple[float, int]:
+    """(wall seconds, items stored) for one import into a fresh database."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-db-"))
+    try:
+        settings = Settings(db_path=tmp / "bench.duckdb")
+        store = open_store(settings.db_path)
+        try:
+            ingestor = make_ingestor(store, settings, workers)
+            with instrumented(clock) if clock else ExitStack():
+                t0 = time.perf_counter()
+                reports = importer.import_files(paths, ingestor)
+                wall = time.perf_counter() - t0
+            stored = store.count_articles()
+        finally:
+            store.close()
+        failed = [r for r in reports if r.error]
+        if failed:
+            raise SystemExit(f"import failed: {failed[0].line()}")
+        return wall, stored
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def floors(paths: list[Path], items: int) -> dict[str, float]:
+    """items/s of feedparser alone and of a bare lxml parse over the same bytes."""
+    blobs = [p.read_bytes() for p in paths]
+    t0 = time.perf_counter()
+    for b in blobs:
+        feedparser.parse(b, sanitize_html=False, resolve_relative_uris=False)
+    t_fp = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for b in blobs:
+        etree.fromstring(b, etree.XMLParser(huge_tree=True))
+    t_lxml = time.perf_counter() - t0
+    return {"feedparser": items / t_fp, "lxml": items / t_lxml}
+
+
+def summary(values: list[float]) -> str:
+    return f"{statistics.median(values):,.0f} (min {min(values):,.0f}, max {max(values):,.0f})"
+
+
+def run(args: argparse.Namespace) -> None:
+    corpus = Path(tempfile.mkdtemp(prefix="bench-ingest-corpus-"))
+    try:
+        cfg = SynthConfig(articles=args.articles, days=args.days, sources=args.sources,
+                          items_per_file=args.items_per_file)  # fmt: skip
+        paths = write_pages(cfg, corpus) if args.full_pages else list(write_feeds(cfg, corpus))
+        mb = sum(p.stat().st_size for p in paths) / 1e6
+        unit = "pages" if args.full_pages else "items"
+        print(f"corpus: {args.articles} {unit} in {len(paths)} files ({mb:,.1f} MB), "
+              f"{args.sources} sources, workers={args.workers}")  # fmt: skip
+        rates, clock = [], StageClock()
+        for i in range(args.runs):
+            # The stage wrappers cost a little: only the first run is instrumented.
+            wall, stored = ingest_once(paths, args.workers, clock if i == 0 else None)
+            rates.append(stored / wall)
+            print(f"run {i + 1}: {stored} stored in {wall:.2f} s = {stored / wall:,.0f} {unit}/s")
+        print(f"ingest: {summary(rates)} {unit}/s end to end (median of {args.runs})")
+        report_stages(clock)
+        if not args.full_pages:
+            fl = floors(paths, args.articles)
+            print(f"floor feedparser: {fl['feedparser']:,.0f} items/s")
+            print(f"floor lxml: {fl['lxml']:,.0f} items/s")
+        print(f"peak RSS: {peak_rss_mb():,.0f} MB")
+    finally:
+        shutil.rmtree(corpus, ignore_errors=True)
+
+
+def report_stages(clock: StageClock) -> None:
+    total = sum(clock.seconds.values())
+    if not total:
+        return
+    shares = ", ".join(
+        f"{s} {clock.seconds.get(s, 0.0) / total:.0%}" for s in STAGES if s in clock.seconds
+    )
+    print(f"stages (run 1, {total:.2f} s timed): {shares}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--days", type=int, default=1)
+    parser.add_argument("--sources", type=int, default=300)
+    parser.add_argument("--items-per-file", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=0, help="process pool size (0: none)")
+    parser.add_argument("--full-pages", action="store_true", help="HTML pages via trafilatura")
+    parser.add_argument("--smoke", action="store_true", help="tiny run (300 items, 1 run)")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.articles, args.runs, args.sources = (40 if args.full_pages else 300), 1, 10
+    run(args)
+
+
+if __name__ == "__main__":
+    main()
