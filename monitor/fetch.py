@@ -71,7 +71,7 @@ class _Trail:
 
     def follow(self, status: int, target: str) -> None:
         if target in self.visited or target == self.url:
-            raise _Abort(f"redirect loop: {target} redirects back to itself")
+            raise _Abort(f"redirect loop: {target} was already visited")
         if self.redirects >= MAX_REDIRECTS:
             raise _Abort(f"too many redirects (more than {MAX_REDIRECTS})")
         self.visited.add(self.url)
@@ -274,7 +274,10 @@ class _ZlibDecoder(_Decoder):
                 return b"".join(pieces)
 
     def flush(self) -> bytes:
-        return self.feed(b"")
+        rest = self.feed(b"")
+        if not self._d.eof:  # a compressed stream cut short would otherwise pass as complete
+            raise _Abort(f"cannot decode {self.name} body: compressed data ends early")
+        return rest
 
 
 class _BrotliDecoder(_Decoder):
@@ -290,6 +293,11 @@ class _BrotliDecoder(_Decoder):
         except brotli.error as exc:
             raise _Abort(f"cannot decode br body: {exc}") from None
         return b"".join(pieces)
+
+    def flush(self) -> bytes:
+        if not self._d.is_finished():
+            raise _Abort("cannot decode br body: compressed data ends early")
+        return b""
 
     def _room(self) -> int:
         return max(1, self.cap - self.out + 1)
