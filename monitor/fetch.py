@@ -8,6 +8,7 @@ each connection to the address it checked.
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 import zlib
@@ -113,10 +114,11 @@ def make_client(
     timeout_s: float = 20.0,
     policy: NetPolicy | None = None,
     resolver: netguard.Resolver = netguard.system_resolver,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> httpx.Client:
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
     return httpx.Client(
-        transport=netguard.GuardedTransport(policy or NetPolicy(), limits, resolver),
+        transport=netguard.GuardedTransport(policy or NetPolicy(), limits, resolver, ssl_context),
         timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)),
         # we decode bodies ourselves (bounded), so ask only for what _Decoder handles
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"},
@@ -176,7 +178,7 @@ def fetch(
         )
     except httpx.HTTPError as exc:
         return failed(_describe(exc))
-    except httpx.InvalidURL as exc:
+    except (httpx.InvalidURL, ValueError) as exc:  # urllib raises ValueError for "http://[x"
         return failed(f"invalid URL {trail.url[:200]!r}: {exc}")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -104,8 +105,8 @@ def blocked_reason(ip: IPAddress) -> str | None:
         (ip.is_multicast, "a multicast address"),
         (ip.version == 4 and ip in CGNAT, "a carrier-grade NAT address"),
         (ip.version == 6 and ip.is_site_local, "a site-local address"),
-        (ip.is_private, "a private address"),
         (ip.is_reserved, "a reserved address"),
+        (ip.is_private, "a private address"),
         (not ip.is_global, "not a public address"),
     ]
     return next((why for hit, why in checks if hit), None)
@@ -287,11 +288,16 @@ class GuardedTransport(httpx.HTTPTransport):
     everything above the pool (request/response mapping, error mapping) stays httpx's own."""
 
     def __init__(
-        self, policy: NetPolicy, limits: httpx.Limits, resolver: Resolver = system_resolver
+        self,
+        policy: NetPolicy,
+        limits: httpx.Limits,
+        resolver: Resolver = system_resolver,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         super().__init__(trust_env=False, limits=limits)  # no proxy from the environment
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            # verifying, always: `ssl_context` only lets a caller trust another CA
+            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
