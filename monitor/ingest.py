@@ -27,6 +27,20 @@ from monitor.stories import StoryIndex
 
 CHILD_TABLES = ("removed_spans", "mentions", "quotes")
 LEARN_SAMPLE = 200
+# New articles of one feed between two learning passes once the feed has a full sample.
+# Learning reads the feed's LEARN_SAMPLE newest texts (a scan of the articles table); doing
+# it on every batch cost more than cleaning the batch. Furniture that appears in half of a
+# source's articles is still caught within this many articles.
+RELEARN_EVERY = 100
+
+
+@dataclass
+class _LearnState:
+    """Per-feed bookkeeping that decides when to learn again."""
+
+    pending: int = 0  # articles processed since the last learning pass
+    young: bool = True  # fewer than LEARN_SAMPLE articles stored: learn on every batch
+    persisted: frozenset[str] | None = None  # learned keys known to be in the store
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,7 @@ class Ingestor:
     settings: Settings = field(default_factory=Settings)
     stories: StoryIndex | None = None
     _learned: dict[str, frozenset[str]] = field(default_factory=dict)
+    _learn_state: dict[str, _LearnState] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.stories is None:
@@ -109,7 +124,7 @@ class Ingestor:
     def _process(self, feed: str, entries: Sequence[FeedEntry]) -> list[ProcessedArticle]:
         learned = self.learned_for(feed)
         done = [process_entry(e, self.extractor, learned) for e in entries]
-        newly = self._learn(feed, done) - learned
+        newly = self._learn(feed, done) - learned if self._due_to_learn(feed, len(done)) else None
         if newly:
             learned = self._learned[feed] = learned | newly
             done = [self._reclean(p, learned, newly) for p in done]
@@ -120,8 +135,15 @@ class Ingestor:
             return process_entry(p.entry, self.extractor, learned)
         return p
 
+    def _due_to_learn(self, feed: str, new_articles: int) -> bool:
+        state = self._learn_state.setdefault(feed, _LearnState())
+        state.pending += new_articles
+        return new_articles > 0 and (state.young or state.pending >= RELEARN_EVERY)
+
     def _learn(self, feed: str, batch: list[ProcessedArticle]) -> frozenset[str]:
         stored = [r[0] for r in self.store.query("recent_feed_texts", feed=feed, n=LEARN_SAMPLE)]
+        state = self._learn_state.setdefault(feed, _LearnState())
+        state.pending, state.young = 0, len(stored) < LEARN_SAMPLE
         samples = [p.cleaned.paragraphs for p in batch] + [t.split("\n\n") for t in stored if t]
         return learned_mod.learn_source_boilerplate(
             samples,
@@ -140,9 +162,11 @@ class Ingestor:
             insert_arrow(cur, "mentions", mention_rows(processed, stories, self.extractor))
             insert_arrow(cur, "quotes", quote_rows(processed, stories, self.extractor))
             self._upsert_discovered(cur, processed, now)
-            self._save_learned(cur, processed)
+            saved = self._save_learned(cur, processed)
             if fetch is not None:
                 record_fetch(cur, fetch, result)
+        if saved is not None:  # only once committed: a rolled-back batch stored nothing
+            self._learn_state.setdefault(saved[0], _LearnState()).persisted = saved[1]
 
     def _upsert_discovered(self, cur, processed, now: datetime) -> None:
         rows = discovered_rows(processed, now)
@@ -151,18 +175,22 @@ class Ingestor:
             sql.execute(cur, "upsert_discovered")
             cur.unregister("_disc")
 
-    def _save_learned(self, cur, processed) -> None:
-        """Persist keys learned in this batch, with a paragraph they stand for (for listing)."""
+    def _save_learned(self, cur, processed) -> tuple[str, frozenset[str]] | None:
+        """Persist keys learned in this batch, with a paragraph they stand for (for listing).
+        Returns (feed, keys stored once this transaction commits)."""
         if not processed:
-            return
+            return None
         feed = processed[0].entry.feed
-        stored = frozenset(r[0] for r in sql.execute(cur, "learned_keys", feed=feed).fetchall())
+        stored = self._learn_state.setdefault(feed, _LearnState()).persisted
+        if stored is None:  # once per feed and process, not once per batch
+            stored = frozenset(r[0] for r in sql.execute(cur, "learned_keys", feed=feed).fetchall())
         fresh = self._learned.get(feed, frozenset()) - stored
         examples = {learned_mod.paragraph_key(r.text): r.text for p in processed
                     for r in p.cleaned.removed if r.reason == "learned-boilerplate"}
         for key in sorted(fresh):
             sql.execute(cur, "insert_learned", feed=feed, key=key,
                         text=examples.get(key, key), at=utcnow())
+        return feed, stored | fresh
 
 
 def record_fetch(cur, fetch: FetchRecord, result: IngestResult | None) -> None:
