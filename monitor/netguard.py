@@ -19,6 +19,8 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -221,6 +223,20 @@ def _clamp(timeout: float | None, exc: type[Exception]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
+# getaddrinfo takes no timeout; run it aside so a slow DNS server costs the deadline, not more
+_LOOKUPS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="resolve")
+
+
+def _resolve_in_time(host: str, port: int, policy: NetPolicy, resolver: Resolver):
+    if literal_address(host) is not None:
+        return resolve_checked(host, port, policy, resolver)  # no lookup to wait for
+    lookup = _LOOKUPS.submit(resolve_checked, host, port, policy, resolver)
+    try:
+        return lookup.result(timeout=_clamp(None, httpcore.ConnectTimeout))
+    except FutureTimeout:
+        raise httpcore.ConnectTimeout(f"resolving {host} took past the deadline") from None
+
+
 class DeadlineStream(httpcore.NetworkStream):
     """A socket stream whose every read and write ends by the request's total deadline."""
 
@@ -257,7 +273,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._plain = httpcore.SyncBackend()
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        addresses = resolve_checked(host, port, self.policy, self.resolver)
+        addresses = _resolve_in_time(host, port, self.policy, self.resolver)
         last: Exception | None = None
         for ip in addresses:  # try each checked address, like the resolver's order suggests
             try:

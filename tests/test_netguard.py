@@ -8,6 +8,7 @@ import shutil
 import ssl
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -301,3 +302,16 @@ def test_https_is_verified_against_the_name_not_the_pinned_address(tls_server, t
     with fetch.make_client(5, policy, resolver) as default_trust:  # system CAs: not ours
         untrusted = fetch.fetch(default_trust, f"https://feeds.test:{port}/", policy=policy)
     assert "CERTIFICATE_VERIFY_FAILED" in untrusted.error
+
+
+def test_a_slow_dns_lookup_is_cut_at_the_deadline():
+    def slow_dns(host, port):
+        time.sleep(2)
+        return ["127.0.0.1"]
+
+    policy = NetPolicy.from_settings(False, ["127.0.0.1/32"])
+    started = time.monotonic()
+    with fetch.make_client(5, policy, slow_dns) as client:
+        out = fetch.fetch(client, "http://slow-dns.test/feed", deadline_s=0.5, policy=policy)
+    assert time.monotonic() - started < 1.0
+    assert out.error.startswith("Timeout: no complete response within the 0.5 s deadline")
