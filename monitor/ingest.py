@@ -19,6 +19,7 @@ from monitor import sql
 from monitor.config import Settings
 from monitor.extract import Extractor
 from monitor.models import FeedEntry
+from monitor.parallel import ProcessPool
 from monitor.pipeline import ProcessedArticle, content_hash, process_entry
 from monitor.rows import article_rows, discovered_rows, mention_rows, quote_rows, removed_rows
 from monitor.schedule import HealthUpdate
@@ -77,6 +78,9 @@ class Ingestor:
     extractor: Extractor
     settings: Settings = field(default_factory=Settings)
     stories: StoryIndex | None = None
+    # Optional process pool for cleaning + extraction (monitor.parallel); its workers must
+    # build the same extractor as `extractor`. The owner of the pool closes it.
+    pool: ProcessPool | None = None
     _learned: dict[str, frozenset[str]] = field(default_factory=dict)
     _learn_state: dict[str, _LearnState] = field(default_factory=dict)
 
@@ -123,17 +127,31 @@ class Ingestor:
 
     def _process(self, feed: str, entries: Sequence[FeedEntry]) -> list[ProcessedArticle]:
         learned = self.learned_for(feed)
-        done = [process_entry(e, self.extractor, learned) for e in entries]
+        done = self._process_entries(entries, learned)
         newly = self._learn(feed, done) - learned if self._due_to_learn(feed, len(done)) else None
         if newly:
             learned = self._learned[feed] = learned | newly
-            done = [self._reclean(p, learned, newly) for p in done]
+            done = self._reclean(done, learned, newly)
         return sorted(done, key=lambda p: p.entry.published)
 
-    def _reclean(self, p: ProcessedArticle, learned: frozenset[str], newly: frozenset[str]):
-        if any(learned_mod.paragraph_key(par) in newly for par in p.cleaned.paragraphs):
-            return process_entry(p.entry, self.extractor, learned)
-        return p
+    def _process_entries(
+        self, entries: Sequence[FeedEntry], learned: frozenset[str]
+    ) -> list[ProcessedArticle]:
+        if self.pool is not None:
+            return self.pool.process(entries, learned)
+        return [process_entry(e, self.extractor, learned) for e in entries]
+
+    def _reclean(
+        self, done: list[ProcessedArticle], learned: frozenset[str], newly: frozenset[str]
+    ) -> list[ProcessedArticle]:
+        """Process again the articles that hold a paragraph learned in this batch."""
+        stale = [i for i, p in enumerate(done)
+                 if any(learned_mod.paragraph_key(par) in newly for par in p.cleaned.paragraphs)]
+        redone = self._process_entries([done[i].entry for i in stale], learned)
+        out = list(done)
+        for i, p in zip(stale, redone, strict=True):
+            out[i] = p
+        return out
 
     def _due_to_learn(self, feed: str, new_articles: int) -> bool:
         state = self._learn_state.setdefault(feed, _LearnState())
