@@ -10,6 +10,7 @@ import json
 import random
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,10 +32,19 @@ def _pr(tp: int, n_pred: int, n_gold: int) -> dict:
     }
 
 
+def fold(name: str | None) -> str | None:
+    """Names compared without accents or case: the gold spells a person as the passage does
+    ("Viktor Orban"), a registry may give the canonical spelling ("Viktor Orbán")."""
+    if name is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 def _speaker_ok(quote, gold_speaker: str | None) -> bool:
     if gold_speaker is None:  # a role-only speaker ("a Kremlin spokesperson")
         return quote.speaker_kind == "role"
-    return quote.speaker == gold_speaker
+    return fold(quote.speaker) == fold(gold_speaker)
 
 
 def score_labelled(extractor: Extractor, path: Path = LABELLED) -> dict[str, dict]:
@@ -44,10 +54,10 @@ def score_labelled(extractor: Extractor, path: Path = LABELLED) -> dict[str, dic
         item = json.loads(line)
         ex = extractor.extract(item["text"])
         got_c = {m.entity_id for m in ex.mentions if m.kind == "country"}
-        got_o = {m.name for m in ex.mentions if m.kind == "official"}
+        got_o = {fold(m.name) for m in ex.mentions if m.kind == "official"}
         for key, got, gold in (
             ("countries", got_c, set(item["countries"])),
-            ("officials", got_o, set(item["officials"])),
+            ("officials", got_o, {fold(n) for n in item["officials"]}),
         ):
             c[key][0] += len(got & gold)
             c[key][1] += len(got)

@@ -143,3 +143,13 @@ def test_particle_normalisation_leaves_common_words_alone():
         "Bart de Wever and de Gaulle; De facto"
     )
     assert packaged_ids("a bill on the bart de wever estate") == []
+
+
+def test_western_given_name_before_chinese_order():
+    assert surname_of("Lawrence Wong Shyun Tsai", "SG") == "Wong"
+    assert "Tsai" not in PACKAGED.surnames or PACKAGED.surnames["Tsai"] == ["tw-tsai-ing-wen"]
+
+
+def test_reporting_verb_is_not_a_surname_without_title():
+    text = "Sultan Haitham bin Tariq Al Said met envoys. Said one envoy: it went well."
+    assert [m.text for m in find_officials(text, PACKAGED).mentions] == ["Sultan Haitham bin Tariq"]

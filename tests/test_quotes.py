@@ -98,3 +98,127 @@ def test_continuation_quote_inherits_speaker():
 def test_dash_attribution():
     (q,) = quotes("“The debate showed who he really is.” ― Jorge Falcon")
     assert q.speaker == "Jorge Falcon"
+
+
+def test_pronoun_subject_of_participle_cue():
+    text = (
+        "Sergey Lavrov said Moscow had warned Washington. He described the move as dangerous, "
+        "saying: “This brings us to the edge.”"
+    )
+    (q,) = quotes(text)
+    assert q.speaker == "Sergei Lavrov" and q.speaker_via_pronoun and q.cue == "saying"
+
+
+PACKAGED_EX = Extractor(load_registry())
+
+
+def speakers(text, ex=PACKAGED_EX):
+    return [
+        (q.speaker, q.speaker_kind, q.cue, q.speaker_via_pronoun) for q in ex.extract(text).quotes
+    ]
+
+
+def test_french_cues_after_the_quote():
+    text = (
+        "« La confrontation ne résoudra rien », a déclaré le président ukrainien, "
+        "Volodymyr Zelensky, lors d'un point de presse à Kiev. "
+        "« Nous ne céderons pas au chantage », a-t-il poursuivi. "
+        "« Il est trop tôt pour parler d'une percée », a indiqué un porte-parole du ministère. "
+        "« Il n'y a pas encore de date précise », affirme Zelensky."
+    )
+    assert speakers(text) == [
+        ("Volodymyr Zelensky", "registry", "a déclaré", False),
+        ("Volodymyr Zelensky", "registry", "a poursuivi", True),
+        ("porte-parole du ministère", "role", "a indiqué", False),
+        ("Volodymyr Zelensky", "registry", "affirme", False),
+    ]
+
+
+def test_french_cues_before_the_quote():
+    text = (
+        "Le chancelier allemand, Friedrich Merz, a déclaré : « Il faut un cessez-le-feu. » "
+        "Selon Merz, « Nous avons pris note de ces déclarations. » "
+        "Sergueï Lavrov a dit : « La balle est désormais dans leur camp. »"
+    )
+    assert [s[:3] for s in speakers(text)] == [
+        ("Friedrich Merz", "registry", "a déclaré"),
+        ("Friedrich Merz", "registry", "selon"),
+        ("Sergei Lavrov", "registry", "a dit"),
+    ]
+
+
+def test_french_role_speaker_continues_with_pronoun():
+    text = (
+        "« Les contacts ont eu lieu », a confié un diplomate sous couvert d'anonymat.\n\n"
+        "Les discussions reprendront.\n\n"
+        "« Ces sanctions sont illégales et ne changeront rien », a-t-il ajouté."
+    )
+    assert [s[:2] for s in speakers(text)] == [("diplomate", "role"), ("diplomate", "role")]
+
+
+def test_german_cues():
+    text = (
+        "Olaf Scholz sprach in Berlin. „Der Druck muss aufrechterhalten werden“, sagte Scholz "
+        "vor Journalisten. „Es gibt noch keinen Termin“, so Scholz weiter. "
+        "„Konfrontation löst keine Probleme“, sagte er. "
+        "Ein Sprecher des Ministeriums sagte: „Wir haben die Äußerungen zur Kenntnis genommen.“"
+    )
+    assert [s[:2] for s in speakers(text)] == [
+        ("Olaf Scholz", "registry"),
+        ("Olaf Scholz", "registry"),
+        ("Olaf Scholz", "registry"),
+        ("Sprecher des Ministeriums", "role"),
+    ]
+    assert EX.extract(text).quotes[0].text == "Der Druck muss aufrechterhalten werden"
+
+
+def test_spanish_cues():
+    text = (
+        "António Guterres habló en Lima. “La integración regional no puede esperar”, dijo "
+        "Guterres a los periodistas. “Hemos logrado avances concretos”, afirmó Guterres. "
+        "Un portavoz de la cancillería señaló: “El diálogo es el único camino.” "
+        "Según Guterres, “La situación humanitaria es cada vez más grave.”"
+    )
+    assert [s[:3] for s in speakers(text)] == [
+        ("António Guterres", "registry", "dijo"),
+        ("António Guterres", "registry", "afirmó"),
+        ("portavoz de la cancillería", "role", "señaló"),
+        ("António Guterres", "registry", "según"),
+    ]
+
+
+def test_lowercase_particle_subject_after_verb():
+    text = (
+        "Ursula von der Leyen spoke in Brussels. "
+        "“Air defence is the most urgent need right now,” said von der Leyen."
+    )
+    assert speakers(text)[0][:2] == ("Ursula von der Leyen", "registry")
+
+
+def test_places_are_not_pronoun_antecedents():
+    text = (
+        "“Civilians pay the price,” UN spokesperson Stéphane Dujarric told a news briefing in "
+        "New York. “Our appeal is less than a quarter funded,” he said."
+    )
+    assert [s[0] for s in speakers(text)] == ["Stéphane Dujarric", "Stéphane Dujarric"]
+    text = (
+        "Guterres said India and Brazil were partners in the Global South. "
+        "“We are determined to double our trade,” he added."
+    )
+    assert speakers(text, EX)[0][0] != "Global South"
+
+
+def test_any_alias_surname_resolves_after_a_full_name():
+    text = (
+        "Volodymyr Zelensky spoke in Kyiv. "
+        "“Our position has not changed at all,” Zelenskyy told reporters."
+    )
+    assert speakers(text)[0][:2] == ("Volodymyr Zelensky", "registry")
+
+
+def test_non_ascii_surnames_resolve():
+    text = (
+        "Turkish President Recep Tayyip Erdoğan said talks would continue. "
+        "“We have always said that we are open,” Erdoğan told reporters."
+    )
+    assert speakers(text)[0][:2] == ("Recep Tayyip Erdoğan", "registry")

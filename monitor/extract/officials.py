@@ -87,13 +87,18 @@ MONTHS_DAYS = frozenset(
         "Sunday",
     ]
 )
+# Capitalised reporting verbs that are also name parts ("Al Said", "Kais Said").
+CUE_WORDS = frozenset({"Said", "Says", "Added", "Asked", "Told"})
 # A title right before a bare surname licenses a registry lookup ("Mr. Macron").
 TITLE_BEFORE = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Pres|Prof)\.?|\b(?:President|Premier|Chancellor|"
     r"Minister|Secretary|Senator|Governor|Spokesman|Spokeswoman|Spokesperson|spokesman|"
     r"spokeswoman|spokesperson|King|Queen|Prince|Emir|Sheikh|Ayatollah|Pope|Mister|Madam))\s+$"
 )
-_NAME_TOKEN = r"[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z]?[a-zà-öø-ÿ]+)*"
+# Name letters: ASCII, Latin-1 and Latin Extended-A ("Erdoğan", "Łukasz", "Šefčovič").
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"
+LOWER = "a-zß-öø-ÿĀ-ž"
+_NAME_TOKEN = rf"[{UPPER}][{LOWER}]+(?:[-’'][{UPPER}]?[{LOWER}]+)*"
 _TITLE_WORDS = (
     r"(?:Vice\s+|Deputy\s+|Acting\s+|Interim\s+|Former\s+|former\s+)?(?:"
     r"President|Prime\s+Minister|Premier|Chancellor|"
@@ -194,6 +199,8 @@ def _family_name_first(tokens: list[str]) -> int | None:
         return len(tokens) - 2
     if _fold(tokens[0]) in EAST_ASIAN_SURNAMES:
         return 0
+    if len(tokens) >= 3 and _fold(tokens[1]) in EAST_ASIAN_SURNAMES:
+        return 1  # "Lawrence Wong Shyun Tsai": a Western given name, then the Chinese order
     return None
 
 
@@ -229,6 +236,8 @@ class Registry:
         self.version = version
         keys: dict[str, tuple[str, list[str], str]] = {}
         self.surnames: dict[str, list[str]] = {}
+        # every surname form of one official: after "Volodymyr Zelensky", "Zelenskyy" is him too
+        self.surnames_by_id: dict[str, tuple[str, ...]] = {}
         for o in self.by_id.values():
             for text, via in [(o.name, "name")] + [(a, "alias") for a in o.aliases]:
                 key = normalise_particles(text)
@@ -239,6 +248,8 @@ class Registry:
                 ids = self.surnames.setdefault(sn, [])
                 if o.id not in ids:
                     ids.append(o.id)
+                if sn not in self.surnames_by_id.get(o.id, ()):
+                    self.surnames_by_id[o.id] = (*self.surnames_by_id.get(o.id, ()), sn)
         self.automaton = ahocorasick.Automaton()
         for text, (_, ids, via) in keys.items():
             self.automaton.add_word(text, (text, tuple(ids), via))
@@ -387,6 +398,8 @@ def find_officials(text: str, registry: Registry, published: date | None = None)
             country = discovered[m.name].country or ""
         known_surnames.setdefault(surname_of(m.name, country), (m.entity_id, m.name))
         known_surnames.setdefault(surname_of(m.text, country), (m.entity_id, m.name))
+        for sn in registry.surnames_by_id.get(m.entity_id, ()):
+            known_surnames.setdefault(sn, (m.entity_id, m.name))
     mentions += _surname_mentions(text, registry, published, mentions, known_surnames, taken)
     mentions.sort(key=lambda m: m.start)
     return OfficialsResult(mentions, list(discovered.values()))
@@ -394,7 +407,7 @@ def find_officials(text: str, registry: Registry, published: date | None = None)
 
 # A capitalised token, or a particle-prefixed one ("al-Jubeir", "El-Sisi").
 _CAP_TOKEN = re.compile(
-    r"(?<![\w’'-])(?:(?:[Aa]l|[Ee]l)-)?[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z][a-zà-öø-ÿ]+)*"
+    rf"(?<![\w’'-])(?:(?:[Aa]l|[Ee]l)-)?[{UPPER}][{LOWER}]+(?:[-’'][{UPPER}][{LOWER}]+)*"
 )
 
 
@@ -421,6 +434,8 @@ def _surname_mentions(
         titled = bool(TITLE_BEFORE.search(text, max(0, start - 16), start))
         if word in MONTHS_DAYS and not titled:
             continue  # "in May" is a month, not Theresa May
+        if word in CUE_WORDS and not titled:
+            continue  # "Said Peskov: …" is a verb, not Sultan Haitham bin Tariq Al Said
         if word in known and first_seen.get(known[word][0], len(text)) < start:
             eid, name = known[word]
             out.append(Mention("official", eid, name, tok.group(), start, end, "surname"))

@@ -19,10 +19,11 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from monitor.extract import foreign
 from monitor.extract.countries import Gazetteer, find_countries, load_gazetteer
 from monitor.models import Discovered, Mention, Official, Quote
 
-OPENERS = '“«"'
+OPENERS = '“«"„'  # „ opens German quotes, closed by “ (or ”)
 CLOSERS = '”»"'
 _CUE_VERBS = (
     "said|says|say|told|tells|added|adds|stressed|stresses|noted|notes|explained|explains|"
@@ -47,6 +48,8 @@ _TAIL_SUBJ_VERB = re.compile(
 _TAIL_VERB_SUBJ = re.compile(
     rf"^\s*,?\s*(?P<verb>{_CUE_VERBS})\s+(?P<subj>[^!?;“”\"«»\n]{{1,140}})"
 )
+# Lowercase words that can open a speaker phrase after the verb ("said von der Leyen").
+_LOWER_SUBJECT_START = frozenset({"a", "an", "the", "one", "von", "van", "de", "al", "el", "bin"})
 _TAIL_DASH = re.compile(r"^\s*[―—–]\s*(?P<subj>[A-Z][^\n“”\"«»]{1,60})")
 _TAIL_ACCORDING = re.compile(r"^\s*,?\s*according to (?P<subj>[^!?;“”\"«»\n]{1,100})")
 _HEAD_CUE = re.compile(
@@ -64,13 +67,13 @@ _SENT_END = re.compile(
     r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bRep\.)(?<!\bSen\.)(?<!\bGov\.)(?<!\bGen\.)(?<!\bDel\.)(?<!\bLt\.)(?<!\bCol\.)(?<!\bvs\.)(?<!\bFeb\.)(?<!\bSept\.)(?<!\bJan\.)(?<!\bAug\.)(?<!\bOct\.)(?<!\bNov\.)(?<!\bDec\.)"
     r"[\"”’)]*\s+(?=[A-Z0-9“\"«‘(\[])"
 )
-_MARKS = re.compile('[“”«»"]')
+_MARKS = re.compile('[“”«»"„]')
 _PARA_SPLIT = re.compile(r"\n\s*\n|\n")
 PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
 OTHER_PRONOUNS = frozenset({"they", "They", "I", "we", "We", "it", "It", "you", "You"})
 HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Del|Gen|Lt|Col|Prof|Rev|Sgt|Capt|Adm)\.?"
 _NAME_RUN = re.compile(
-    rf"(?<![\w’'])(?=[A-Z])(?P<hon>{HONORIFIC}\s+)?(?P<run>[A-Z][\w’'-]*\.?(?:\s+(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){{0,3}})"
+    rf"(?<![\w’'])(?=[A-Z])(?P<hon>{HONORIFIC}\s+)?(?P<run>(?:[A-Z]\.|[A-Z][\w’'-]*)(?:\s+(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){{0,3}})"
 )
 NON_NAME = frozenset(
     [
@@ -266,6 +269,36 @@ NON_NAME = frozenset(
         "Politico",
         "Clinton's",
         "Trump's",
+        # French, German and Spanish openers that precede a name ("Selon Macron, « … »");
+        # not Le/La/De, which are also name particles ("Marine Le Pen").
+        "Selon",
+        "Según",
+        "Laut",
+        "Contacté",
+        "Contactée",
+        "Mais",
+        "Pour",
+        "Pourtant",
+        "Dans",
+        "Avec",
+        "Aucune",
+        "Aucun",
+        "Plusieurs",
+        "Ein",
+        "Eine",
+        "Beobachter",
+        "Funcionarios",
+        "Herald",
+        "Global",
+        "Tribune",
+        "Gazette",
+        "Observer",
+        "Chronicle",
+        "Courier",
+        "Globe",
+        "Telegraph",
+        "Guardian",
+        "Wire",
     ]
 )
 ROLE_WORDS = re.compile(
@@ -278,6 +311,11 @@ ROLE_WORDS = re.compile(
     r"supporter|critic|manager|chief|head|executive|CEO|police|military|army|piece|spot|letter)\b",
     re.IGNORECASE,
 )
+
+
+# A French article opening a capitalised run ("La Turquie"); inside a run "Le" is a name part
+# ("Marine Le Pen"), so it is only dropped at the start.
+_RUN_ARTICLES = frozenset({"Le", "La", "Les", "L’", "L'"})
 
 
 @dataclass
@@ -348,7 +386,7 @@ def find_spans(text: str, paras: list[tuple[int, int]]) -> list[Span]:
             if open_at < 0:
                 if ch in OPENERS or (ch == "”" and i == ps):
                     open_at, mark = i, ch
-            elif ch in CLOSERS and (ch == '"') == (mark == '"'):
+            elif _closes(mark, ch):
                 segs = (pending or []) + [(open_at + 1, i)]
                 spans.append(_make_span(text, segs, pending_open if pending else open_at, i, pi))
                 pending, open_at = None, -1
@@ -360,6 +398,12 @@ def find_spans(text: str, paras: list[tuple[int, int]]) -> list[Span]:
     if pending is not None:
         spans.append(_make_span(text, pending, pending_open, pending[-1][1], len(paras) - 1))
     return [s for s in spans if s.text]
+
+
+def _closes(mark: str, ch: str) -> bool:
+    if mark == "„":
+        return ch in "“”"
+    return ch in CLOSERS and (ch == '"') == (mark == '"')
 
 
 def _make_span(text: str, segs: list[tuple[int, int]], open_at: int, close_at: int, para: int):
@@ -415,6 +459,8 @@ def _official_speaker(ctx: Context, m: Mention) -> Speaker:
 
 def _is_name_token(tok: str, ctx: Context) -> bool:
     word = tok.rstrip(".,’'s") if tok.endswith(("’s", "'s")) else tok.rstrip(".,")
+    if len(word) > 1 and word.isupper():
+        return False  # "MOSCOW (Reuters)", "UN", "EU": datelines and acronyms
     return bool(word) and word not in NON_NAME and not ctx.gaz.automaton.exists(word)
 
 
@@ -455,6 +501,8 @@ def classify(ctx: Context, phrase: str, start: int, pos_for_pronoun: int) -> Spe
             while k > 0 and _is_name_token(lead[k - 1], ctx):
                 k -= 1
             name = " ".join(lead[k:])
+            if len(lead) - k >= 2 and ctx.gaz.automaton.exists(name):
+                break  # "the South Korean foreign ministry": a place, not a person
             lower_first = phrase.split()[0].lower() in {"a", "an", "the"}
             if lower_first and ROLE_WORDS.search(phrase) and len(lead[k:]) == 1 and k > 0:
                 break
@@ -499,6 +547,10 @@ def _collect_people(ctx: Context) -> None:
         while k > 0 and _is_name_token(lead[k - 1], ctx):
             k -= 1
         name = lead[k:]
+        if name and name[0] in _RUN_ARTICLES:
+            name = name[1:]  # "La Turquie", "Les Vingt-Sept": an article, then a noun
+        if len(name) >= 2 and ctx.gaz.automaton.exists(" ".join(name)):
+            continue  # "New York", "South Korea", "Burkina Faso" are places
         if len(name) >= 2 or (name and r.group("hon")):
             full = " ".join(name)
             ctx.full_names.setdefault(name[-1].rstrip(".,"), full)
@@ -522,7 +574,7 @@ def _from_tail(ctx: Context, span: Span, pe: int) -> tuple[Speaker, str] | None:
     m = _TAIL_VERB_SUBJ.match(tail)
     if m:
         subj = m.group("subj")
-        if subj[:1].isupper() or subj.split()[0] in {"a", "an", "the", "one"}:
+        if subj[:1].isupper() or subj.split()[0] in _LOWER_SUBJECT_START:
             sp = classify(ctx, subj, after + m.start("subj"), span.open_at)
             if sp:
                 return sp, m.group("verb")
@@ -559,15 +611,94 @@ def _from_head(ctx: Context, span: Span, head_from: int) -> tuple[Speaker, str] 
             del end
             return sp, verb.split()[0]
     first = before.split(",")[0]
+    subject = first.split(maxsplit=1)[0] if first.strip() else ""
+    if subject in PRONOUNS:  # "He described the move as dangerous, saying: …"
+        return resolve_pronoun(ctx, head_from), verb.split()[0]
     sp = classify(ctx, first, head_from, span.open_at)
     if sp:
         return sp, verb.split()[0]
     return None
 
 
+def _foreign_subject(ctx: Context, subj: str, start: int, pos: int) -> Speaker | None:
+    """A French/German/Spanish subject phrase: a pronoun, a name (also in apposition after a
+    role: "le président ukrainien, Volodymyr Zelensky"), or a role ("un porte-parole")."""
+    head = subj.split(",")[0]
+    word = head.split(maxsplit=1)[0] if head.strip() else ""
+    if word in foreign.PRONOUNS:
+        return resolve_pronoun(ctx, pos)
+    det = foreign.DETERMINER.match(head)
+    if det and "," in subj:  # the apposition right after the role names the person
+        second = subj.split(",")[1]
+        offset = start + len(head) + 1
+        sp = classify(ctx, _cut_subject(second), offset + len(second) - len(second.lstrip()), pos)
+        if sp and sp.kind in ("registry", "discovered", "name"):
+            return sp
+    head = _cut_subject(head)
+    if not det:
+        sp = classify(ctx, head, start + len(subj) - len(subj.lstrip()), pos)
+        if sp and sp.kind in ("registry", "discovered", "name"):
+            return sp
+    if foreign.ROLE_WORDS.search(head):
+        role = head[det.end() :] if det else head
+        codes = [c.entity_id for c in find_countries(head, ctx.gaz)]
+        return Speaker(role, None, "role", role, codes[0] if codes else None)
+    return None
+
+
+def _cut_subject(phrase: str) -> str:
+    cut = foreign.SUBJECT_CUT.search(phrase)
+    return (phrase[: cut.start()] if cut else phrase).strip(" .")
+
+
+def _foreign_tail(ctx: Context, span: Span, pe: int) -> tuple[Speaker, str] | None:
+    """'», a déclaré X', '», a-t-il ajouté', '“, sagte X', '”, dijo X', '», selon X'."""
+    after = span.close_at + 1
+    tail = ctx.text[after : _sentence_end(ctx.text, after, pe)]
+    m = foreign.TAIL_PRONOUN.match(tail)
+    if m:
+        verb = _fr_cue(m.group("pp") or m.group("verb") or m.group("dverb"), m)
+        if (m.group("p1") or m.group("p2") or m.group("p3")) == "on":
+            return UNKNOWN, verb  # "a-t-on appris": nobody in particular
+        return resolve_pronoun(ctx, span.open_at), verb
+    for pattern in (foreign.TAIL_VERB_SUBJ, foreign.TAIL_ACCORDING):
+        m = pattern.match(tail)
+        if m:
+            verb = m.groupdict().get("pp") or m.group("verb")
+            sp = _foreign_subject(ctx, m.group("subj"), after + m.start("subj"), span.open_at)
+            if sp:
+                return sp, _fr_cue(verb, m)
+    return None
+
+
+def _fr_cue(verb: str, m: re.Match) -> str:
+    """ "a déclaré" for the French compound past; the verb as written otherwise."""
+    return f"a {verb}" if m.groupdict().get("pp") else verb
+
+
+def _foreign_head(ctx: Context, span: Span, head_from: int) -> tuple[Speaker, str] | None:
+    """'X a déclaré : «', 'Selon X, «', 'X fügte hinzu: „', 'X dijo: “'."""
+    head = ctx.text[head_from : span.open_at]
+    m = foreign.HEAD_ACCORDING.search(head)
+    if m:
+        sp = _foreign_subject(ctx, m.group("subj"), head_from + m.start("subj"), span.open_at)
+        return (sp, m.group("verb").lower()) if sp else None
+    m = foreign.HEAD_CUE.search(head)
+    if not m:
+        return None
+    before = head[: m.start()].rstrip()
+    subj = re.split(r"[;:]\s*|\.\s+", before)[-1]
+    sp = _foreign_subject(ctx, subj, head_from + len(before) - len(subj), span.open_at)
+    return (sp, _fr_cue(m.group("pp") or m.group("verb"), m)) if sp else None
+
+
 def _embedded(ctx: Context, span: Span, head_from: int) -> bool:
     head = ctx.text[head_from : span.open_at].rstrip()
     return bool(head) and not head.endswith((":", ",", "—", "―", "-")) and head[-1] not in '”"'
+
+
+def _speaker_fields(sp: Speaker) -> tuple:
+    return sp.name, sp.speaker_id, sp.kind, sp.role, sp.country
 
 
 def _quote(span: Span, sp: Speaker, cue: str | None, partial: bool = False) -> Quote:
@@ -604,7 +735,12 @@ def find_quotes(
         open_para = next(i for i, (s, e) in enumerate(paras) if s <= span.open_at <= e)
         head_from = _sentence_start(text, paras[open_para][0], span.open_at)
         words = len(span.text.split())
-        found = _from_tail(ctx, span, pe) or _from_head(ctx, span, head_from)
+        found = (
+            _from_tail(ctx, span, pe)
+            or _foreign_tail(ctx, span, pe)
+            or _from_head(ctx, span, head_from)
+            or _foreign_head(ctx, span, head_from)
+        )
         if found is None and head_from == paras[open_para][0] and open_para > 0:
             prev_s, prev_e = paras[open_para - 1]
             if text[prev_s:prev_e].rstrip().endswith(":"):  # 'He said:' then the quote
@@ -612,6 +748,10 @@ def find_quotes(
                 found = _from_head(ctx, fake, _sentence_start(text, prev_s, prev_e))
         if found:
             sp, cue = found
+            if sp.via_pronoun and sp.kind == "unknown" and last:
+                # nobody named nearby: "he added" goes on from the last quoted speaker,
+                # who may be a role ("a ministry spokesman … “…,” he added")
+                sp = Speaker(*_speaker_fields(last[0]), via_pronoun=True)
             quotes.append(_quote(span, sp, cue))
             if sp.kind != "unknown":
                 last = (sp, span.para)
