@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -99,6 +100,18 @@ class ProcessPool:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._start()
             return _local(entries, self.extractor, learned)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the live workers have used (Linux /proc; 0.0 elsewhere). The workers are
+        children of the fork server, so RUSAGE_CHILDREN never sees them."""
+        total = 0.0
+        for pid in list(getattr(self._pool, "_processes", None) or {}):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,54 @@
+"""Each ingest benchmark runs end to end at a tiny size and prints its numbers.
+
+No timing assertions: throughput depends on the machine; BENCHMARKS.md holds the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _run(script: str, *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, str(BENCH / script), "--smoke", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
+
+
+def test_bench_ingest_smoke_prints_rates_stages_and_floors() -> None:
+    out = _run("bench_ingest.py")
+    assert re.search(r"ingest: [\d,]+ \(min [\d,]+, max [\d,]+\) items/s", out), out
+    assert re.search(r"cpu: [\d.]+ ms/item", out), out
+    stages = re.search(r"stages \(.*\): (.*)", out).group(1)
+    for stage in ("parse", "clean", "extract", "stories", "write"):
+        assert re.search(rf"{stage} \d+%", stages), out
+    assert re.search(r"floor feedparser: [\d,]+ items/s", out), out
+    assert re.search(r"floor lxml: [\d,]+ items/s", out), out
+    assert "300 stored" in out
+
+
+def test_bench_ingest_smoke_with_a_worker_pool() -> None:
+    out = _run("bench_ingest.py", "--workers", "2")
+    assert re.search(r"ingest: [\d,]+ .* items/s", out), out
+    assert re.search(r"pool \d+%", out), out
+
+
+def test_bench_ingest_full_pages_smoke_prints_pages_per_second() -> None:
+    out = _run("bench_ingest.py", "--full-pages")
+    assert re.search(r"ingest: [\d,]+ .* pages/s", out), out
+    assert "40 stored" in out
+
+
+def test_bench_memory_smoke_prints_peak_rss() -> None:
+    out = _run("bench_memory.py")
+    assert re.search(r"stored: 300 articles", out), out
+    assert re.search(r"peak RSS: [\d,]+ MB", out), out
+    assert re.search(r"story index +[\d,]+", out), out
