@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -114,10 +115,20 @@ class Poller:
             ) as client,
             ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool,
         ):
-            futures = [(f, h, pool.submit(self._fetch, client, f, h)) for f, h in due]
-            for feed, health, future in futures:
-                reports.append(self._ingest(feed, future.result(), health))
+            # a sliding window: at most 2 × workers fetched bodies wait for the single writer,
+            # so memory stays bounded however many feeds are due
+            pending: deque = deque()
+            for feed, health in due:
+                pending.append((feed, health, pool.submit(self._fetch, client, feed, health)))
+                if len(pending) >= 2 * workers:
+                    reports.append(self._ingest_next(pending))
+            while pending:
+                reports.append(self._ingest_next(pending))
         return reports
+
+    def _ingest_next(self, pending: deque) -> PollReport:
+        feed, health, future = pending.popleft()
+        return self._ingest(feed, future.result(), health)
 
     @staticmethod
     def _gone_report(feed: Feed, health: FeedHealth) -> PollReport:

@@ -129,7 +129,7 @@ def test_deadline_is_total_not_per_read(server, client):
     out = get(client, server.url("/drip"), deadline_s=0.6)
     took = time.monotonic() - started
     assert out.error.startswith("Timeout: no complete response within the 0.6 s deadline")
-    assert 0.55 < took < 1.0
+    assert 0.55 < took < 1.5  # cut near 0.6 s, not after the ~2.5 s the drip would take
 
 
 def test_host_limiter_bounds_concurrency_and_spaces_starts():
@@ -156,7 +156,7 @@ def test_host_limiter_bounds_concurrency_and_spaces_starts():
     assert peak[0] == 2
     assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.045
     with limiter.slot("b.example") as queued:  # another host does not wait for a.example
-        assert queued < 0.01
+        assert queued < 0.05
 
 
 def test_time_queued_for_a_host_is_not_charged_to_the_deadline(server, client):
@@ -166,4 +166,4 @@ def test_time_queued_for_a_host_is_not_charged_to_the_deadline(server, client):
     second = get(client, server.url("/f"), deadline_s=0.5, limiter=limiter)  # queues ~0.8 s
     assert first.error is None and second.error is None
     gap = server.hits[1].at - server.hits[0].at
-    assert gap >= 0.75
+    assert gap >= 0.7

