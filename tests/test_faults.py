@@ -458,3 +458,16 @@ def _slow(body: bytes, seconds: float) -> fs.Behaviour:
 
 def _http_date(when) -> str:
     return when.strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
+def test_many_feeds_through_a_small_window_all_arrive_in_order(server, env):
+    """With 2 workers at most 4 fetched bodies wait for the writer; every feed still lands."""
+    for i in range(12):
+        server.routes[f"/w{i}.xml"] = fs.respond(rss(items(2, f"w{i}-")))
+    server.routes["/w5.xml"] = fs.respond(b"", 500)
+    feeds = [Feed(f"W{i:02d}", server.url(f"/w{i}.xml")) for i in range(12)]
+    rt, poller = env(feeds, poll_concurrency=2)
+    reports = poller.poll_once(force=True)
+    assert [r.feed for r in reports] == [f.name for f in feeds]
+    assert [r.error is None for r in reports] == [i != 5 for i in range(12)]
+    assert rt.store.count_articles() == 22
