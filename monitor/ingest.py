@@ -145,8 +145,11 @@ class Ingestor:
         self, done: list[ProcessedArticle], learned: frozenset[str], newly: frozenset[str]
     ) -> list[ProcessedArticle]:
         """Process again the articles that hold a paragraph learned in this batch."""
-        stale = [i for i, p in enumerate(done)
-                 if any(learned_mod.paragraph_key(par) in newly for par in p.cleaned.paragraphs)]
+        stale = [
+            i
+            for i, p in enumerate(done)
+            if any(learned_mod.paragraph_key(par) in newly for par in p.cleaned.paragraphs)
+        ]
         redone = self._process_entries([done[i].entry for i in stale], learned)
         out = list(done)
         for i, p in zip(stale, redone, strict=True):
@@ -171,8 +174,12 @@ class Ingestor:
 
     def _write(self, processed, hashes, updated_ids, fetch, result) -> None:
         now = utcnow()
-        stories = {p.entry.article_id: self.stories.assign(
-            p.entry.article_id, p.cleaned.text, p.entry.published) for p in processed}
+        stories = {
+            p.entry.article_id: self.stories.assign(
+                p.entry.article_id, p.cleaned.text, p.entry.published
+            )
+            for p in processed
+        }
         with self.store.transaction() as cur:
             delete_ids(cur, ("articles", *CHILD_TABLES), updated_ids)
             insert_arrow(cur, "articles", article_rows(processed, hashes, stories, now))
@@ -203,11 +210,16 @@ class Ingestor:
         if stored is None:  # once per feed and process, not once per batch
             stored = frozenset(r[0] for r in sql.execute(cur, "learned_keys", feed=feed).fetchall())
         fresh = self._learned.get(feed, frozenset()) - stored
-        examples = {learned_mod.paragraph_key(r.text): r.text for p in processed
-                    for r in p.cleaned.removed if r.reason == "learned-boilerplate"}
+        examples = {
+            learned_mod.paragraph_key(r.text): r.text
+            for p in processed
+            for r in p.cleaned.removed
+            if r.reason == "learned-boilerplate"
+        }
         for key in sorted(fresh):
-            sql.execute(cur, "insert_learned", feed=feed, key=key,
-                        text=examples.get(key, key), at=utcnow())
+            sql.execute(
+                cur, "insert_learned", feed=feed, key=key, text=examples.get(key, key), at=utcnow()
+            )
         return feed, stored | fresh
 
 
@@ -215,18 +227,40 @@ def record_fetch(cur, fetch: FetchRecord, result: IngestResult | None) -> None:
     """Append the attempt to `fetches` and fold it into the feed's health row."""
     seen, new, updated = (result.seen, result.new, result.updated) if result else (0, 0, 0)
     sql.execute(
-        cur, "insert_fetch", feed=fetch.feed, url=fetch.url, started_at=fetch.started_at,
-        status=fetch.status, seen=seen, new=new, updated=updated,
-        duration_ms=fetch.duration_ms, error=fetch.error,
+        cur,
+        "insert_fetch",
+        feed=fetch.feed,
+        url=fetch.url,
+        started_at=fetch.started_at,
+        status=fetch.status,
+        seen=seen,
+        new=new,
+        updated=updated,
+        duration_ms=fetch.duration_ms,
+        error=fetch.error,
     )
     sql.execute(
-        cur, "upsert_feed_state", feed=fetch.feed, url=fetch.url, etag=fetch.etag,
-        last_modified=fetch.last_modified, at=fetch.started_at, status=fetch.status,
-        error=fetch.error, ok=fetch.ok, next_poll_at=fetch.next_poll_at,
+        cur,
+        "upsert_feed_state",
+        feed=fetch.feed,
+        url=fetch.url,
+        etag=fetch.etag,
+        last_modified=fetch.last_modified,
+        at=fetch.started_at,
+        status=fetch.status,
+        error=fetch.error,
+        ok=fetch.ok,
+        next_poll_at=fetch.next_poll_at,
     )
     if fetch.health is not None:
         h = fetch.health
         sql.execute(
-            cur, "health_update", feed=fetch.feed, gone=h.gone, retry_after=h.retry_after,
-            fetch_url=h.fetch_url, moved_to=h.moved_to, redirect_count=h.redirect_count,
+            cur,
+            "health_update",
+            feed=fetch.feed,
+            gone=h.gone,
+            retry_after=h.retry_after,
+            fetch_url=h.fetch_url,
+            moved_to=h.moved_to,
+            redirect_count=h.redirect_count,
         )

@@ -14,7 +14,9 @@ def _table(keys: Sequence[str], rows, types: dict[str, pa.DataType] | None = Non
     """Column-wise Arrow table from row tuples (in `keys` order)."""
     columns = list(zip(*rows, strict=True)) or [() for _ in keys]
     types = types or {}
-    return pa.table({k: pa.array(list(c), types.get(k)) for k, c in zip(keys, columns, strict=True)})
+    return pa.table(
+        {k: pa.array(list(c), types.get(k)) for k, c in zip(keys, columns, strict=True)}
+    )
 
 
 def _story(stories, article_id: str) -> tuple[str, float]:
@@ -23,15 +25,50 @@ def _story(stories, article_id: str) -> tuple[str, float]:
 
 
 ARTICLE_KEYS = (
-    "id", "feed", "guid", "url", "title", "published", "published_source", "fetched_at",
-    "updated_at", "author", "language", "summary", "raw_content", "raw_kind", "content_hash",
-    "text", "story_id", "story_similarity", "tags",
+    "id",
+    "feed",
+    "guid",
+    "url",
+    "title",
+    "published",
+    "published_source",
+    "fetched_at",
+    "updated_at",
+    "author",
+    "language",
+    "summary",
+    "raw_content",
+    "raw_kind",
+    "content_hash",
+    "text",
+    "story_id",
+    "story_similarity",
+    "tags",
 )
-_STRINGS = {k: pa.string() for k in ("guid", "url", "title", "author", "language", "summary",
-                                     "speaker", "speaker_id", "speaker_role", "speaker_country",
-                                     "cue")}
-_TYPES = {**_STRINGS, "tags": pa.list_(pa.string()), "seq": pa.int32(), "start_pos": pa.int32(),
-          "end_pos": pa.int32(), "published": pa.timestamp("us")}
+_STRINGS = {
+    k: pa.string()
+    for k in (
+        "guid",
+        "url",
+        "title",
+        "author",
+        "language",
+        "summary",
+        "speaker",
+        "speaker_id",
+        "speaker_role",
+        "speaker_country",
+        "cue",
+    )
+}
+_TYPES = {
+    **_STRINGS,
+    "tags": pa.list_(pa.string()),
+    "seq": pa.int32(),
+    "start_pos": pa.int32(),
+    "end_pos": pa.int32(),
+    "published": pa.timestamp("us"),
+}
 
 
 def article_rows(
@@ -40,16 +77,38 @@ def article_rows(
     rows = []
     for p in processed:
         e, story = p.entry, _story(stories, p.entry.article_id)
-        rows.append((e.article_id, e.feed, e.guid, e.url, e.title or p.cleaned.title,
-                     e.published, e.published_source, now, now, e.author, e.language, e.summary,
-                     e.raw_content, e.raw_kind, hashes.get(e.article_id, ""), p.cleaned.text,
-                     story[0], story[1], list(e.tags)))
+        rows.append(
+            (
+                e.article_id,
+                e.feed,
+                e.guid,
+                e.url,
+                e.title or p.cleaned.title,
+                e.published,
+                e.published_source,
+                now,
+                now,
+                e.author,
+                e.language,
+                e.summary,
+                e.raw_content,
+                e.raw_kind,
+                hashes.get(e.article_id, ""),
+                p.cleaned.text,
+                story[0],
+                story[1],
+                list(e.tags),
+            )
+        )
     return _table(ARTICLE_KEYS, rows, _TYPES)
 
 
 def removed_rows(processed: Sequence[ProcessedArticle]) -> pa.Table:
-    rows = [(p.entry.article_id, seq, span.text, span.reason)
-            for p in processed for seq, span in enumerate(p.cleaned.removed)]
+    rows = [
+        (p.entry.article_id, seq, span.text, span.reason)
+        for p in processed
+        for seq, span in enumerate(p.cleaned.removed)
+    ]
     return _table(("article_id", "seq", "text", "reason"), rows, _TYPES)
 
 
@@ -59,11 +118,39 @@ def _is_spokesperson(extractor, entity_id: str | None) -> bool:
     return bool(official and official.spokesperson)
 
 
-MENTION_KEYS = ("article_id", "kind", "entity_id", "name", "surface", "start_pos", "end_pos",
-                "via", "spokesperson", "published", "feed", "story_id")
-QUOTE_KEYS = ("article_id", "seq", "text", "start_pos", "end_pos", "speaker", "speaker_id",
-              "speaker_kind", "speaker_role", "speaker_country", "spokesperson", "cue",
-              "speaker_via_pronoun", "partial", "published", "feed", "story_id")
+MENTION_KEYS = (
+    "article_id",
+    "kind",
+    "entity_id",
+    "name",
+    "surface",
+    "start_pos",
+    "end_pos",
+    "via",
+    "spokesperson",
+    "published",
+    "feed",
+    "story_id",
+)
+QUOTE_KEYS = (
+    "article_id",
+    "seq",
+    "text",
+    "start_pos",
+    "end_pos",
+    "speaker",
+    "speaker_id",
+    "speaker_kind",
+    "speaker_role",
+    "speaker_country",
+    "spokesperson",
+    "cue",
+    "speaker_via_pronoun",
+    "partial",
+    "published",
+    "feed",
+    "story_id",
+)
 
 
 def mention_rows(processed: Sequence[ProcessedArticle], stories, extractor) -> pa.Table:
@@ -72,8 +159,22 @@ def mention_rows(processed: Sequence[ProcessedArticle], stories, extractor) -> p
         story = _story(stories, p.entry.article_id)[0]
         for m in p.extraction.mentions:
             spokes = m.kind == "official" and _is_spokesperson(extractor, m.entity_id)
-            rows.append((p.entry.article_id, m.kind, m.entity_id, m.name, m.text, m.start, m.end,
-                         m.via, spokes, p.entry.published, p.entry.feed, story))
+            rows.append(
+                (
+                    p.entry.article_id,
+                    m.kind,
+                    m.entity_id,
+                    m.name,
+                    m.text,
+                    m.start,
+                    m.end,
+                    m.via,
+                    spokes,
+                    p.entry.published,
+                    p.entry.feed,
+                    story,
+                )
+            )
     return _table(MENTION_KEYS, rows, _TYPES)
 
 
@@ -83,10 +184,27 @@ def quote_rows(processed: Sequence[ProcessedArticle], stories, extractor) -> pa.
         story = _story(stories, p.entry.article_id)[0]
         for seq, q in enumerate(p.extraction.quotes):
             spokes = _is_spokesperson(extractor, q.speaker_id) or _role_is_spokes(q.speaker_role)
-            rows.append((p.entry.article_id, seq, q.text, q.start, q.end, q.speaker, q.speaker_id,
-                         q.speaker_kind, q.speaker_role, q.speaker_country, spokes, q.cue,
-                         q.speaker_via_pronoun, q.partial, p.entry.published, p.entry.feed,
-                         story))
+            rows.append(
+                (
+                    p.entry.article_id,
+                    seq,
+                    q.text,
+                    q.start,
+                    q.end,
+                    q.speaker,
+                    q.speaker_id,
+                    q.speaker_kind,
+                    q.speaker_role,
+                    q.speaker_country,
+                    spokes,
+                    q.cue,
+                    q.speaker_via_pronoun,
+                    q.partial,
+                    p.entry.published,
+                    p.entry.feed,
+                    story,
+                )
+            )
     return _table(QUOTE_KEYS, rows, _TYPES)
 
 
@@ -105,6 +223,11 @@ def discovered_rows(processed: Sequence[ProcessedArticle], now: datetime) -> pa.
             counts[d.name] = counts.get(d.name, 0) + 1
     rows = [(n, *seen[n], now, counts[n]) for n in sorted(seen)]
     keys = ("name", "title", "country", "first_seen", "last_seen", "articles")
-    types = {"title": pa.string(), "country": pa.string(), "first_seen": pa.timestamp("us"),
-             "last_seen": pa.timestamp("us"), "articles": pa.int32()}
+    types = {
+        "title": pa.string(),
+        "country": pa.string(),
+        "first_seen": pa.timestamp("us"),
+        "last_seen": pa.timestamp("us"),
+        "articles": pa.int32(),
+    }
     return _table(keys, rows, types)
