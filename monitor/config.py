@@ -37,6 +37,7 @@ class Settings:
     story_threshold: float = 0.5
     story_window_days: int = 7
     demo_on_empty: bool = True
+    admin_emails: tuple[str, ...] = ()  # who may add/remove feeds once sign-in is configured
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -52,6 +53,7 @@ _ENV = {
     "MONITOR_MAX_BODY_BYTES": ("max_body_bytes", int),
     "MONITOR_REFRESH_SECONDS": ("refresh_s", int),
     "MONITOR_DEMO_ON_EMPTY": ("demo_on_empty", "bool"),
+    "MONITOR_ADMIN_EMAILS": ("admin_emails", "list"),
 }
 
 
