@@ -153,3 +153,14 @@ def test_western_given_name_before_chinese_order():
 def test_reporting_verb_is_not_a_surname_without_title():
     text = "Sultan Haitham bin Tariq Al Said met envoys. Said one envoy: it went well."
     assert [m.text for m in find_officials(text, PACKAGED).mentions] == ["Sultan Haitham bin Tariq"]
+
+
+def test_surname_scan_takes_whole_tokens_only():
+    text = "Emmanuel Macron spoke. The anti-Macron camp and Macronist voters met. Macron said"
+    found = [(m.text, m.via) for m in find_officials(text, REG).mentions]
+    assert found == [("Emmanuel Macron", "name"), ("Macron", "surname")]
+
+
+def test_discovered_surname_resolves_without_registry_index():
+    res = find_officials("Japanese Prime Minister Shigeru Ishiba met. Ishiba said; Ishibas", REG)
+    assert [m.text for m in res.mentions] == ["Shigeru Ishiba", "Ishiba"]

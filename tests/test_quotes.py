@@ -222,3 +222,17 @@ def test_non_ascii_surnames_resolve():
         "“We have always said that we are open,” Erdoğan told reporters."
     )
     assert speakers(text)[0][:2] == ("Recep Tayyip Erdoğan", "registry")
+
+
+def test_honorific_runs_are_people_for_pronouns():
+    text = "Mr. Kasowitz arrived late. “We will appeal this ruling quickly,” he said."
+    (q,) = quotes(text)
+    assert q.speaker == "Kasowitz" and q.speaker_via_pronoun
+
+
+def test_pronoun_skips_people_named_inside_quotes_after_speed_up():
+    text = (
+        "John Smith spoke first. “Jane Doe is wrong about this,” he said. "
+        "“We will not change course at all,” he added."
+    )
+    assert [q.speaker for q in quotes(text)] == ["John Smith", "John Smith"]

@@ -197,18 +197,29 @@ def longest_hits(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int,
         key = value[0]
         start = end_index - len(key) + 1
         end = end_index + 1
-        if start > 0 and _is_word_char(text[start - 1]):
-            continue
-        if end < n and _is_word_char(text[end]) and _is_word_char(key[-1]):
-            continue
+        # inlined word-boundary checks: this loop runs for every hit of every article
+        if start > 0:
+            ch = text[start - 1]
+            if ch.isalnum() or ch == "_":
+                continue
+        if end < n:
+            ch = text[end]
+            last = key[-1]
+            if (ch.isalnum() or ch == "_") and (last.isalnum() or last == "_"):
+                continue
         hits.append((start, end, value))
-    hits.sort(key=lambda h: (h[0], -h[1]))
+    if len(hits) > 1:
+        hits.sort(key=_start_then_longest)
     chosen, last_end = [], -1
     for hit in hits:
         if hit[0] >= last_end:
             chosen.append(hit)
             last_end = hit[1]
     return chosen
+
+
+def _start_then_longest(hit: tuple) -> tuple[int, int]:
+    return hit[0], -hit[1]
 
 
 def _looks_like_person(text: str, start: int, end: int) -> bool:

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -352,6 +352,7 @@ class Context:
     spans: list[Span] = field(default_factory=list)
     people: list[tuple[int, int, Speaker]] = field(default_factory=list)
     full_names: dict[str, str] = field(default_factory=dict)  # last token -> full name
+    people_starts: list[int] = field(default_factory=list)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -443,10 +444,6 @@ def _cue_phrase(verb: str, rest: str) -> str:
     return f"{verb} {obj}".strip() if len(obj.split()) <= 4 else verb
 
 
-def _in_quote(ctx: Context, pos: int) -> bool:
-    return any(s.open_at <= pos <= s.close_at for s in ctx.spans)
-
-
 def _official_speaker(ctx: Context, m: Mention) -> Speaker:
     if m.entity_id.startswith("discovered:"):
         d = ctx.discovered.get(m.name)
@@ -458,14 +455,22 @@ def _official_speaker(ctx: Context, m: Mention) -> Speaker:
 
 
 def _is_name_token(tok: str, ctx: Context) -> bool:
+    return _name_token_ok(tok, ctx.gaz.automaton)
+
+
+@lru_cache(maxsize=65536)
+def _name_token_ok(tok: str, automaton) -> bool:
+    """Cached per token: the same capitalised words recur across articles."""
     word = tok.rstrip(".,’'s") if tok.endswith(("’s", "'s")) else tok.rstrip(".,")
     if len(word) > 1 and word.isupper():
         return False  # "MOSCOW (Reuters)", "UN", "EU": datelines and acronyms
-    return bool(word) and word not in NON_NAME and not ctx.gaz.automaton.exists(word)
+    return bool(word) and word not in NON_NAME and not automaton.exists(word)
 
 
 def _name_speaker(ctx: Context, name: str) -> Speaker:
-    name = re.sub(r"[’']s$", "", name.strip(" ,."))
+    name = name.strip(" ,.")
+    if name.endswith(("’s", "'s")):
+        name = name[:-2]
     if " " not in name and name in ctx.full_names:
         name = ctx.full_names[name]
     return Speaker(name, None, "name")
@@ -520,46 +525,90 @@ def resolve_pronoun(ctx: Context, pos: int) -> Speaker:
     previous one."""
     para = next((i for i, (s, e) in enumerate(ctx.paras) if s <= pos <= e), 0)
     floor = ctx.paras[max(0, para - 1)][0]
-    best = None
-    for start, _end, sp in ctx.people:
-        if floor <= start < pos and not _in_quote(ctx, start):
-            best = sp
+    i = bisect_left(ctx.people_starts, pos) - 1  # people are outside quotes and sorted
+    best = ctx.people[i][2] if i >= 0 and ctx.people_starts[i] >= floor else None
     if best is None:
         return Speaker(None, None, "unknown", via_pronoun=True)
     return Speaker(best.name, best.speaker_id, best.kind, best.role, best.country, True)
 
 
+# Capitalised runs for the people scan. It opens with a character class (the engine skips
+# lowercase text in C) and checks the word boundary behind the first letter; an honorific is
+# recognised in Python as the run's first token ("Mr. Macron", "Dr Smith").
+_PEOPLE_RUN = re.compile(
+    r"[A-Z](?<![\w’'].)(?:\.|[\w’'-]*(?:(?<=Mr|Ms|Dr|Lt)\.|"
+    r"(?<=Mrs|Rep|Sen|Gov|Del|Gen|Col|Rev|Sgt|Adm)\.|(?<=Prof|Capt)\.)?)"
+    r"(?:\s+(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){0,4}"
+)
+_HONORIFICS = frozenset(HONORIFIC[3:-4].split("|"))
+
+
+def _run_tokens(run: str) -> tuple[str | None, list[str]]:
+    """(honorific or None, name tokens) of a capitalised run."""
+    tokens = run.split()
+    if len(tokens) > 1 and tokens[0].rstrip(".") in _HONORIFICS:
+        return tokens[0], tokens[1:]
+    return None, tokens[:4]
+
+
+@lru_cache(maxsize=65536)
+def _analyse_run(run: str, automaton) -> tuple[str | None, tuple[str, ...]]:
+    """(honorific, name tokens) that a capitalised run contributes as a person, cached per run
+    text (the same names recur across a stream of articles); () when it names nobody."""
+    hon, lead = _run_tokens(run)
+    if len(lead) == 1 and not hon:
+        return None, (lead[0].rstrip(".,"),)  # a single word: a person only if named in full
+    k = len(lead)
+    while k > 0 and _name_token_ok(lead[k - 1], automaton):
+        k -= 1
+    name = lead[k:]
+    if name and name[0] in _RUN_ARTICLES:
+        name = name[1:]  # "La Turquie", "Les Vingt-Sept": an article, then a noun
+    if len(name) >= 2 and automaton.exists(" ".join(name)):
+        return hon, ()  # "New York", "South Korea", "Burkina Faso" are places
+    if len(name) >= 2 or (name and hon):
+        return hon or "", tuple(name)
+    return hon, ()
+
+
 def _collect_people(ctx: Context) -> None:
-    """Officials and multi-token (or titled) capitalised names, for pronoun resolution."""
+    """Officials and multi-token (or titled) capitalised names outside quotes, for pronoun
+    resolution and sentence subjects; sorted by offset, with `people_starts` for bisection."""
     people = [(m.start, m.end, _official_speaker(ctx, m)) for m in ctx.officials]
     mask = bytearray(len(ctx.text) + 1)
     for m in ctx.officials:
         mask[m.start : m.end] = b"\x01" * (m.end - m.start)
     singles = []  # bare one-word runs: people only if the article names them in full
-    for r in _NAME_RUN.finditer(ctx.text):
-        if mask[r.start()] or mask[r.end() - 1]:
+    automaton = ctx.gaz.automaton
+    for r in _PEOPLE_RUN.finditer(ctx.text):
+        start, end = r.span()
+        if mask[start] or mask[end - 1]:
             continue
-        lead = r.group("run").split()
-        if len(lead) == 1 and not r.group("hon"):
-            singles.append((r.start(), r.end(), lead[0].rstrip(".,")))
+        hon, name = _analyse_run(r.group(), automaton)
+        if hon is None:
+            if name:
+                singles.append((start, end, name[0]))
             continue
-        k = len(lead)
-        while k > 0 and _is_name_token(lead[k - 1], ctx):
-            k -= 1
-        name = lead[k:]
-        if name and name[0] in _RUN_ARTICLES:
-            name = name[1:]  # "La Turquie", "Les Vingt-Sept": an article, then a noun
-        if len(name) >= 2 and ctx.gaz.automaton.exists(" ".join(name)):
-            continue  # "New York", "South Korea", "Burkina Faso" are places
-        if len(name) >= 2 or (name and r.group("hon")):
+        if name:
             full = " ".join(name)
             ctx.full_names.setdefault(name[-1].rstrip(".,"), full)
-            people.append((r.start(), r.end(), _name_speaker(ctx, full)))
+            people.append((start, end, _name_speaker(ctx, full)))
     for start, end, word in singles:
         if word in ctx.full_names:
             people.append((start, end, _name_speaker(ctx, word)))
+    quoted = _quoted_mask(ctx)
+    people = [p for p in people if not quoted[p[0]]]
     people.sort(key=lambda p: p[0])
     ctx.people = people
+    ctx.people_starts = [p[0] for p in people]
+
+
+def _quoted_mask(ctx: Context) -> bytearray:
+    """One byte per character, set from an opening quote mark to its closing mark."""
+    mask = bytearray(len(ctx.text) + 1)
+    for s in ctx.spans:
+        mask[s.open_at : s.close_at + 1] = b"\x01" * (s.close_at + 1 - s.open_at)
+    return mask
 
 
 def _from_tail(ctx: Context, span: Span, pe: int) -> tuple[Speaker, str] | None:
@@ -606,10 +655,9 @@ def _from_head(ctx: Context, span: Span, head_from: int) -> tuple[Speaker, str] 
         if sp and sp.kind != "unknown":
             return sp, _cue_phrase(verb, m.group("rest"))
     # the sentence subject: "Peskov described Macron's remarks …, stating:"
-    for start, end, sp in ctx.people:
-        if head_from <= start < head_from + len(before) and not _in_quote(ctx, start):
-            del end
-            return sp, verb.split()[0]
+    i = bisect_left(ctx.people_starts, head_from)
+    if i < len(ctx.people) and ctx.people_starts[i] < head_from + len(before):
+        return ctx.people[i][2], verb.split()[0]
     first = before.split(",")[0]
     subject = first.split(maxsplit=1)[0] if first.strip() else ""
     if subject in PRONOUNS:  # "He described the move as dangerous, saying: …"
