@@ -8,7 +8,9 @@ filters and on a cheap data version, so a new poll shows up at the next refresh.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -119,9 +121,11 @@ def _load_demo(runtime, state: Background) -> None:
 def data_version(store) -> tuple:
     """Changes whenever articles are added or updated: part of every cache key."""
     with store.cursor() as cur:
-        return tuple(
-            cur.execute("SELECT count(*), max(updated_at) FROM articles").fetchone()
-        )  # constant SQL
+        return data_version_cur(cur)
+
+
+def data_version_cur(cur) -> tuple:
+    return tuple(cur.execute("SELECT count(*), max(updated_at) FROM articles").fetchone())
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=64)
@@ -139,12 +143,22 @@ def _frame(
     _store, name: str, key: str, version: tuple, filters: Filters | None, params: tuple
 ) -> tuple[pd.DataFrame, float]:
     with _store.cursor() as cur:
-        if filters is not None:
-            register_filtered(cur, ids_for(_store, filters, version))
-        from monitor import sql
-
-        frame = sql.execute(cur, name, **dict(params)).df()
+        ids = ids_for(_store, filters, version) if filters is not None else None
+        frame = page_query(cur, name, filters, ids=ids, **dict(params))
     return frame, time.time()
+
+
+def page_query(
+    cur, name: str, filters: Filters | None, ids: pa.Table | None = None, **params: Any
+) -> pd.DataFrame:
+    """Run the named page query over the articles passing `filters` (None: a query that
+    does not depend on them). Uncached: the benchmarks and property tests call this too.
+    Raises FilterError / QueryError for invalid filters, nothing else for any input."""
+    from monitor import sql
+
+    if filters is not None:
+        register_filtered(cur, ids if ids is not None else filtered_ids(cur, filters))
+    return sql.execute(cur, name, **params).df()
 
 
 def frame(store, name: str, filters: Filters | None, version: tuple, **params: Any) -> pd.DataFrame:
@@ -197,7 +211,7 @@ def open_context() -> Context | None:
     try:
         runtime = get_runtime()
     except Exception as exc:
-        st.error(f"The dashboard cannot open its database: {exc}")
+        st.error(f"The dashboard cannot open its database: {md(exc)}")
         st.info("Check MONITOR_DB, or stop the other process that holds the database file.")
         return None
     background = start_background(runtime)
@@ -221,6 +235,8 @@ def _init_from_url() -> None:
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     filters, errors = parse_query_params(params)
     st.session_state[f"{_W}url_errors"] = errors
+    if params.get("article"):  # a link to one article (views/articles.py)
+        st.session_state["article_id"] = params["article"][-1]
     for name, value in filters.__dict__.items():
         st.session_state[f"{_W}{name}"] = list(value) if isinstance(value, tuple) else value
     st.session_state[f"{_W}init"] = True
@@ -258,7 +274,7 @@ def filter_bar(runtime) -> tuple[Filters, bool]:
     sb = st.sidebar
     sb.header("Filters")
     for message in st.session_state.get(f"{_W}url_errors", []):
-        sb.warning(f"Ignored from the link: {message}")
+        sb.warning(f"Ignored from the link: {md(message)}")
     c1, c2 = sb.columns(2)
     c1.date_input("From", key=f"{_W}start", value=None, format="YYYY-MM-DD")
     c2.date_input("To", key=f"{_W}end", value=None, format="YYYY-MM-DD")
@@ -332,16 +348,104 @@ def _check(sb, filters: Filters) -> bool:
     try:
         filters.validate()
     except FilterError as exc:
-        sb.error(f"Dates: {exc}.")
+        sb.error(f"Dates: {md(exc)}.")
         return False
     try:
         node = filters.keyword_node()
     except QueryError as exc:
-        sb.error(f"Keyword query: {exc}")
+        sb.error(f"Keyword query: {md(exc)}")
         return False
     if node is not None:
-        sb.caption(f"Searching for {describe(node)}")
+        sb.caption(f"Searching for {md(describe(node))}")
     return True
+
+
+# --- sign-in and admin actions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """Whether this session may change the feeds (add, remove, OPML import), and why not
+    (`reason` is Markdown; any third-party part of it is escaped)."""
+
+    allowed: bool
+    reason: str = ""
+    can_sign_in: bool = False  # a sign-in button would help
+
+
+def auth_settings() -> dict[str, Any]:
+    """The [auth] section of .streamlit/secrets.toml ({} when absent or unreadable)."""
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # no secrets file, or a malformed one: sign-in is simply off
+        return {}
+    return dict(section) if section else {}
+
+
+def auth_configured(auth: dict[str, Any]) -> bool:
+    """st.login needs redirect_uri and cookie_secret (plus a provider's client settings)."""
+    return bool(auth.get("redirect_uri") and auth.get("cookie_secret"))
+
+
+def admin_access(
+    admin_emails: tuple[str, ...], configured: bool, email: str | None, verified: bool = True
+) -> Access:
+    """The admin policy (pure, so it is tested without a browser):
+
+    - no allow-list and no sign-in: a local, single-user dashboard; everyone who can open it
+      may change the feeds (bind the server to 127.0.0.1, the default trade-off);
+    - an allow-list but no sign-in: closed, since nobody can prove who they are;
+    - sign-in but no allow-list: closed, since any account of the provider could sign in;
+    - both: only a signed-in, verified address on the list (case-insensitive).
+    """
+    listed = {e.strip().lower() for e in admin_emails if e.strip()}
+    if not listed and not configured:
+        return Access(True)
+    if not configured:
+        return Access(
+            False,
+            "Feed changes are disabled: `MONITOR_ADMIN_EMAILS` is set but sign-in is not "
+            "configured (add an `[auth]` section to `.streamlit/secrets.toml`, see the README).",
+        )
+    if not listed:
+        return Access(
+            False,
+            "Feed changes are disabled: sign-in is configured but no admin is listed "
+            "(set `MONITOR_ADMIN_EMAILS`).",
+        )
+    if not email:
+        return Access(False, "Sign in to add, remove or import feeds.", can_sign_in=True)
+    if not verified or email.strip().lower() not in listed:
+        return Access(False, f"Signed in as {md(email)}, which is not on the admin list.")
+    return Access(True)
+
+
+def current_access(settings: Settings) -> Access:
+    """admin_access for this session (st.user holds the identity after st.login)."""
+    configured = auth_configured(auth_settings())
+    email, verified = None, True
+    if configured and st.user.is_logged_in:
+        email = st.user.get("email")
+        verified = st.user.get("email_verified", True) is not False
+    return admin_access(settings.admin_emails, configured, email, verified)
+
+
+def sign_in_controls(settings: Settings, access: Access) -> None:
+    """Sign-in / sign-out buttons, shown only when sign-in is configured."""
+    auth = auth_settings()
+    if not auth_configured(auth):
+        return
+    if st.user.is_logged_in:
+        st.caption(f"Signed in as {md(st.user.get('email') or st.user.get('name') or '?')}")
+        if st.button("Sign out", key="auth_logout"):
+            st.logout()
+    elif access.can_sign_in and st.button("Sign in", key="auth_login", type="primary"):
+        # [auth] holds one provider's settings directly, or one sub-section per provider
+        providers = [k for k, v in auth.items() if isinstance(v, dict)]
+        if len(providers) == 1:
+            st.login(providers[0])
+        else:
+            st.login()
 
 
 # --- page helpers -------------------------------------------------------------------------------
@@ -350,7 +454,7 @@ def _check(sb, filters: Filters) -> bool:
 def require_data(ctx: Context) -> bool:
     """Explain an empty or invalid state and return False when the page cannot show data."""
     if ctx.background.phase == "failed":
-        st.error(f"Background polling stopped: {ctx.background.message}")
+        st.error(f"Background polling stopped: {md(ctx.background.message)}")
     if not ctx.valid:
         st.warning("Fix the filters in the sidebar to see results (the problem is shown there).")
         return False
@@ -398,7 +502,35 @@ def safe(section: str, fn: Callable[[], None]) -> None:
         fn()
     except Exception as exc:  # keep the other sections of the page alive
         log.exception("section %s failed", section)
-        st.error(f"{section} could not be shown: {type(exc).__name__}: {exc}")
+        st.error(f"{section} could not be shown: {type(exc).__name__}: {md(exc)}")
+
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all of
+# them turns links, images, emphasis, headings, HTML, LaTeX ($) and Streamlit's :color[]
+# directives in third-party text into literal characters.
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md(text: Any) -> str:
+    """Third-party (or URL-supplied) text made inert for the Markdown-rendering calls
+    (st.markdown, st.caption, st.subheader, st.error, ...): one line, every Markdown and
+    HTML character escaped, so it shows exactly as written and can never become a link,
+    an image or markup."""
+    flat = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def plot_text(text: Any) -> str:
+    """Third-party text for plotly labels (legends, hover, axis ticks): plotly renders a
+    subset of HTML there (<a href>, <b>, <span style>), so < > & are written as entities,
+    which plotly shows literally."""
+    return html.escape(str(text), quote=False)
+
+
+def plot_names(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """`df` with the named text columns made safe for plotly (see plot_text)."""
+    present = {c: df[c].map(plot_text) for c in columns if c in df}
+    return df.assign(**present) if present else df
 
 
 def http_url(url: Any) -> str | None:

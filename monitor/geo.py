@@ -12,6 +12,7 @@ on the geo subplot nothing leaves the dashboard's own server.
 
 from __future__ import annotations
 
+import html
 import json
 from functools import cache
 from pathlib import Path
@@ -51,7 +52,7 @@ def choropleth(totals: pd.DataFrame, value: str = "mentions", label: str = "Ment
             locationmode="geojson-id",  # never the CDN topojson
             locations=shown["entity_id"],
             z=shown[value],
-            text=shown["name"],
+            text=shown["name"].map(lambda v: html.escape(str(v), quote=False)),  # plotly HTML
             hovertemplate="%{text}: %{z}<extra></extra>",
             colorscale="Blues",
             marker_line_width=0.3,

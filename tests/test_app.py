@@ -164,3 +164,60 @@ def test_empty_database_explains_what_to_do(tmp_path, monkeypatch):
         finally:
             st.cache_resource.clear()
             assert saved is dashboard.get_runtime
+
+
+@pytest.fixture
+def admin_emails(db):
+    """Set the runtime's admin allow-list for one test (MONITOR_ADMIN_EMAILS at start-up)."""
+    from dataclasses import replace
+
+    from monitor import dashboard
+
+    runtime = dashboard.get_runtime()
+    saved = runtime.settings
+    runtime.settings = replace(saved, admin_emails=("admin@example.org",))
+    yield runtime.settings.admin_emails
+    runtime.settings = saved
+
+
+def _add_feed_widgets(at: AppTest) -> list:
+    names = {"Name", "Feed URL", "Language (optional)"}
+    return [w for w in at.text_input if w.label in names] + list(at.number_input)
+
+
+def test_admin_list_without_sign_in_disables_feed_changes(admin_emails):
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    run(at.switch_page("views/sources.py"))
+    assert any(
+        "`MONITOR_ADMIN_EMAILS` is set but sign-in is not configured" in w.value for w in at.warning
+    )
+    widgets = _add_feed_widgets(at)
+    assert len(widgets) == 4 and all(w.disabled for w in widgets)
+    submit = [b for b in at.button if b.label in {"Add feed", "Remove feed"}]
+    assert submit and all(b.disabled for b in submit)
+
+
+def test_local_dashboard_without_admin_list_allows_feed_changes(app):
+    run(app.switch_page("views/sources.py"))
+    assert not any("disabled" in w.value for w in app.warning)
+    assert not any(w.disabled for w in _add_feed_widgets(app))
+
+
+@pytest.mark.parametrize(
+    ("emails", "configured", "email", "verified", "allowed", "sign_in"),
+    [
+        ((), False, None, True, True, False),  # local single-user default
+        (("a@x.org",), False, None, True, False, False),  # list but no way to sign in
+        ((), True, "a@x.org", True, False, False),  # sign-in but nobody listed
+        (("a@x.org",), True, None, True, False, True),  # not signed in yet
+        (("a@x.org",), True, "b@x.org", True, False, False),  # not on the list
+        (("a@x.org",), True, "A@X.org", False, False, False),  # unverified address
+        ((" A@x.org ",), True, "a@x.ORG", True, True, False),  # case-insensitive
+    ],
+)
+def test_admin_policy(emails, configured, email, verified, allowed, sign_in):
+    from monitor.dashboard import admin_access
+
+    access = admin_access(emails, configured, email, verified)
+    assert (access.allowed, access.can_sign_in) == (allowed, sign_in)
+    assert access.allowed or access.reason

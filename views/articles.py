@@ -2,7 +2,8 @@
 other copies of the same story.
 
 Third-party text is never rendered as HTML or Markdown: it goes through st.dataframe and
-st.text only, and highlights are built as an annotated table of the text's spans.
+st.text, or d.md() where a Markdown-rendering call is needed (the title), and highlights are
+built as an annotated table of the text's spans. `?article=<id>` opens one article.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def article_view(ctx: d.Context, article_id: str) -> None:
         st.info("That article is no longer stored.")
         return
     a = found.iloc[0]
-    st.subheader(a.title or "(untitled)")  # plain text: st.subheader does not render HTML
+    # st.subheader renders Markdown (links, images): the title is escaped to plain text
+    st.subheader(d.md(a.title or "(untitled)"))
     link = d.http_url(a.url)
     meta = f"{a.source} · {a.published:%Y-%m-%d %H:%M} UTC · language {a.language or '?'}"
     st.text(meta)
@@ -164,4 +166,5 @@ if d.require_data(ctx):
     if chosen is not None:
         st.divider()
         st.caption("Select a row above to read another article.")
+        st.query_params["article"] = str(chosen)  # a shareable link to this article
         d.safe("Article", lambda: article_view(ctx, chosen))

@@ -28,7 +28,7 @@ def over_time(ctx: d.Context, bucket: str) -> None:
         else "The 10 most mentioned countries (choose countries in the sidebar to compare)"
     )
     fig = px.line(
-        d.dense(series, "mentions", "name", bucket),
+        d.dense(d.plot_names(series, "name"), "mentions", "name", bucket),
         x="bucket",
         y="mentions",
         color="name",
@@ -49,7 +49,7 @@ def world_map(ctx: d.Context) -> None:
     if not off_map.empty:
         st.caption(
             "Not on the map: "
-            + ", ".join(f"{r.name} ({r.mentions})" for r in off_map.head(10).itertuples())
+            + ", ".join(f"{d.md(r.name)} ({r.mentions})" for r in off_map.head(10).itertuples())
         )
     d.frame_downloads("map data", "country-totals", totals, ctx.filters, "c_totals")
 

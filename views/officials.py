@@ -22,7 +22,7 @@ def officials_over_time(ctx: d.Context, bucket: str) -> None:
         d.no_match("official mentions")
         return
     fig = px.line(
-        d.dense(series, "mentions", "name", bucket),
+        d.dense(d.plot_names(series, "name"), "mentions", "name", bucket),
         x="bucket",
         y="mentions",
         color="name",
@@ -47,7 +47,7 @@ def quote_timeline(ctx: d.Context, bucket: str) -> None:
         d.no_match("quotes")
         return
     fig = px.bar(
-        series,
+        d.plot_names(series, "speaker"),
         x="bucket",
         y="quotes",
         color="speaker",
@@ -119,7 +119,7 @@ if d.require_data(ctx):
     who = ", ".join(ctx.filters.speakers) or (
         "spokespersons" if ctx.filters.spokespersons_only else "all quoted speakers"
     )
-    st.subheader(f"Quotes — {who}")
+    st.subheader(f"Quotes — {d.md(who)}")  # speaker names come from the URL and the text
     st.caption("Choose speakers (or 'Spokespersons only') in the sidebar to focus this section.")
     d.safe("Quote timeline", lambda: quote_timeline(ctx, bucket))
     left, right = st.columns([3, 1])

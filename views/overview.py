@@ -74,7 +74,7 @@ def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
         return
     unit = "stories" if unique else "articles"
     fig = px.line(
-        d.dense(series, "mentions", "name", bucket),
+        d.dense(d.plot_names(series, "name"), "mentions", "name", bucket),
         x="bucket",
         y="mentions",
         color="name",
@@ -96,7 +96,7 @@ def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
                 mode="markers",
                 name="spike",
                 marker={"symbol": "star", "size": 14, "color": "#dc2626"},
-                hovertext=found["name"],
+                hovertext=found["name"].map(d.plot_text),
             )
         )
     fig.update_layout(
@@ -109,7 +109,7 @@ def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
         st.caption(
             "Spikes (a day above its 14-day mean + 3 sd, and at least 5): "
             + ", ".join(
-                f"{r.name} {r.bucket:%d %b} ({r.mentions} vs {r.baseline})"
+                f"{d.md(r.name)} {r.bucket:%d %b} ({r.mentions} vs {r.baseline})"
                 for r in found.sort_values("bucket", ascending=False).head(6).itertuples()
             )
         )
@@ -146,7 +146,7 @@ def source_chart(ctx: d.Context, bucket: str) -> None:
         d.no_match()
         return
     fig = px.bar(
-        series,
+        d.plot_names(series, "source"),
         x="bucket",
         y="articles",
         color="source",

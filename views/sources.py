@@ -1,4 +1,9 @@
-"""Sources: feed health, adding and removing feeds, OPML import and export."""
+"""Sources: feed health, adding and removing feeds, OPML import and export.
+
+Changing the feeds is an admin action: d.current_access() decides (sign-in + allow-list, see
+the README's "Sign-in"); the forms are drawn disabled with the reason when it says no, and
+_change checks again on submit.
+"""
 
 from __future__ import annotations
 
@@ -66,16 +71,20 @@ def _state(row) -> str:
     return "✅ ok"
 
 
-def add_form(ctx: d.Context) -> None:
+def add_form(ctx: d.Context, off: bool) -> None:
     with st.form("add_feed", clear_on_submit=True):
-        name = st.text_input("Name", placeholder="Example Wire")
-        url = st.text_input("Feed URL", placeholder="https://example.org/rss.xml")
+        name = st.text_input("Name", placeholder="Example Wire", disabled=off)
+        url = st.text_input("Feed URL", placeholder="https://example.org/rss.xml", disabled=off)
         c1, c2 = st.columns(2)
-        language = c1.text_input("Language (optional)", placeholder="en", max_chars=8)
+        language = c1.text_input("Language (optional)", placeholder="en", max_chars=8, disabled=off)
         interval = c2.number_input(
-            "Poll every (s)", min_value=feeds_mod.MIN_INTERVAL_S, value=900, step=60
+            "Poll every (s)",
+            min_value=feeds_mod.MIN_INTERVAL_S,
+            value=900,
+            step=60,
+            disabled=off,
         )
-        if st.form_submit_button("Add feed"):
+        if st.form_submit_button("Add feed", disabled=off):
             _change(
                 ctx,
                 lambda current: feeds_mod.add_feed(
@@ -91,14 +100,14 @@ def add_form(ctx: d.Context) -> None:
             )
 
 
-def remove_form(ctx: d.Context) -> None:
+def remove_form(ctx: d.Context, off: bool) -> None:
     configured = feeds_mod.load_feeds(ctx.settings.feeds_path)
     if not configured:
         st.caption("No feeds configured.")
         return
     with st.form("remove_feed"):
-        name = st.selectbox("Feed", [f.name for f in configured])
-        if st.form_submit_button("Remove feed"):
+        name = st.selectbox("Feed", [f.name for f in configured], disabled=off)
+        if st.form_submit_button("Remove feed", disabled=off):
             _change(
                 ctx,
                 lambda current: feeds_mod.remove_feed(current, name),
@@ -106,13 +115,13 @@ def remove_form(ctx: d.Context) -> None:
             )
 
 
-def opml(ctx: d.Context) -> None:
-    upload = st.file_uploader("Import OPML", type=["opml", "xml"], key="opml_upload")
-    if upload is not None and st.button("Add the feeds of this file"):
+def opml(ctx: d.Context, off: bool) -> None:
+    upload = st.file_uploader("Import OPML", type=["opml", "xml"], key="opml_upload", disabled=off)
+    if upload is not None and st.button("Add the feeds of this file", disabled=off):
         try:
             incoming = feeds_mod.parse_opml(upload.getvalue())
         except feeds_mod.FeedConfigError as exc:
-            st.error(f"Could not import {upload.name}: {exc}")
+            st.error(f"Could not import {d.md(upload.name)}: {d.md(exc)}")
             return
         added: list[int] = []
 
@@ -138,27 +147,36 @@ def opml(ctx: d.Context) -> None:
 
 
 def _change(ctx: d.Context, edit, message: str | None) -> None:
+    access = d.current_access(ctx.settings)  # again at submit: never trust a drawn form
+    if not access.allowed:
+        st.error(access.reason)
+        return
     path = ctx.settings.feeds_path
     try:
         feeds_mod.save_feeds(path, edit(feeds_mod.load_feeds(path)))
     except (feeds_mod.FeedConfigError, OSError) as exc:
-        st.error(f"Feeds not changed: {exc}")
+        st.error(f"Feeds not changed: {d.md(exc)}")
         return
     if message:
-        st.success(message + " The poller picks the change up at its next tick.")
+        st.success(d.md(message) + " The poller picks the change up at its next tick.")
 
 
 st.title("Sources")
 ctx = d.context()
-st.caption(f"Feeds file: {ctx.settings.feeds_path} · database: {ctx.settings.db_path}")
+st.caption(f"Feeds file: {d.md(ctx.settings.feeds_path)} · database: {d.md(ctx.settings.db_path)}")
 d.safe("Feed health", lambda: health(ctx))
+access = d.current_access(ctx.settings)
+if not access.allowed:
+    st.warning(access.reason, icon=":material/lock:")
+d.sign_in_controls(ctx.settings, access)
+off = not access.allowed
 left, mid, right = st.columns(3)
 with left:
     st.subheader("Add a feed")
-    d.safe("Add feed", lambda: add_form(ctx))
+    d.safe("Add feed", lambda: add_form(ctx, off))
 with mid:
     st.subheader("Remove a feed")
-    d.safe("Remove feed", lambda: remove_form(ctx))
+    d.safe("Remove feed", lambda: remove_form(ctx, off))
 with right:
     st.subheader("OPML")
-    d.safe("OPML", lambda: opml(ctx))
+    d.safe("OPML", lambda: opml(ctx, off))
