@@ -72,7 +72,10 @@ class Filters:
         """Bound parameters for the filter queries; empty selections are NULL (no filter)."""
         return {
             "since": datetime.combine(self.start, time()) if self.start else None,
-            "until": datetime.combine(self.end + timedelta(days=1), time()) if self.end else None,
+            # the last calendar day has no next day: "until the end of time" is no bound
+            "until": datetime.combine(self.end + timedelta(days=1), time())
+            if self.end and self.end < date.max
+            else None,
             "countries": list(self.countries) or None,
             "officials": list(self.officials) or None,
             "speakers": list(self.speakers) or None,

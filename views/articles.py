@@ -94,7 +94,8 @@ def article_view(ctx: d.Context, article_id: str) -> None:
     # st.subheader renders Markdown (links, images): the title is escaped to plain text
     st.subheader(d.md(a.title or "(untitled)"))
     link = d.http_url(a.url)
-    meta = f"{a.source} · {a.published:%Y-%m-%d %H:%M} UTC · language {a.language or '?'}"
+    by = f" · by {a.author}" if a.author else ""
+    meta = f"{a.source}{by} · {a.published:%Y-%m-%d %H:%M} UTC · language {a.language or '?'}"
     st.text(meta)
     if link:
         st.link_button("Open the original", link)

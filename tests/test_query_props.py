@@ -1,0 +1,190 @@
+"""Property tests: any keyword query and any filter value reaches DuckDB only as a bound
+parameter, so the query layer never fails with an SQL error.
+
+Random query strings and filter values (dates at the calendar's ends, lists holding quotes,
+semicolons, SQL, NULs, any Unicode, huge strings) go through filters.py, every page query
+(dashboard.page_query) and every export (export.query_reader). The only exceptions allowed
+are the documented validation errors: FilterError (dates) and QueryError (keyword syntax).
+Then the app itself gets random URL query parameters (AppTest): never an exception on a page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import streamlit
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from monitor import dashboard, export
+from monitor.filters import FilterError, Filters, filtered_ids
+from monitor.keyword import QueryError
+from monitor.store import open_store, utcnow
+from tests.dashboard_fixtures import build_db
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+HOSTILE = [
+    "'; DROP TABLE articles; --",
+    "' OR 1=1 --",
+    '" OR ""="',
+    "$since",
+    "?",
+    "%",
+    "_",
+    "\\",
+    "\x00",
+    "Robert'); DROP TABLE mentions;--",
+    "𝕏 ñ 中文 عربى",
+    "RU",
+    "Maria Zakharova",
+]
+text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+huge = st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=4), st.integers(2_000, 60_000))
+value = st.one_of(text, st.sampled_from(HOSTILE), huge)
+values = st.lists(value, max_size=4).map(tuple)
+dates = st.none() | st.dates() | st.sampled_from([date.min, date.max, date(1970, 1, 1)])
+query = st.one_of(text, st.sampled_from(HOSTILE), huge, st.sampled_from(['sanction* -"grain', "a"]))
+filters = st.builds(
+    Filters,
+    start=dates,
+    end=dates,
+    query=query,
+    countries=values,
+    officials=values,
+    speakers=values,
+    spokespersons_only=st.booleans(),
+    sources=values,
+    languages=values,
+    unique_stories=st.booleans(),
+)
+page_params = st.fixed_dictionaries(
+    {
+        "bucket": st.sampled_from(sorted(dashboard.BUCKETS.values())),
+        "unique": st.booleans(),
+        "top": st.integers(0, 50),
+        "limit": st.integers(0, 1000),
+        "entities": st.none() | st.lists(value, max_size=3),
+        "kind": st.sampled_from(["country", "official"]) | value,
+        "sort": st.sampled_from(["published", "source", "title", "story_size", "mentions"]),
+        "descending": st.booleans(),
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = build_db(tmp_path_factory.mktemp("props"))
+    s = open_store(path)
+    yield s
+    s.close()
+
+
+def page_queries(f: Filters, p: dict) -> list[tuple[str, Filters | None, dict]]:
+    """Every query a page runs, with the parameters the views derive from the filters."""
+    sp = f.sql_params()
+    who = {"speakers": sp["speakers"], "spokes": sp["spokes"]}
+    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    return [
+        ("page_options", None, {}),
+        ("page_headline", f.without_dates(), {"today": today}),
+        ("page_entity_series", f, {k: p[k] for k in ("kind", "bucket", "unique", "top")}
+         | {"entities": p["entities"]}),
+        ("page_entity_totals", f, {"kind": p["kind"], "unique": p["unique"]}),
+        ("page_co_mentions", f, {"unique": p["unique"], "limit": p["limit"]}),
+        ("page_movers", f, {"now": datetime(2030, 1, 1), "unique": p["unique"], "limit": 12}),
+        ("page_source_series", f, {"bucket": p["bucket"], "unique": p["unique"]}),
+        ("page_quote_series", f, {"bucket": p["bucket"], "unique": p["unique"], "top": 8, **who}),
+        ("page_quotes", f, {"limit": p["limit"], **who}),
+        ("page_speaker_topics", f, {"unique": p["unique"], "limit": 30, **who}),
+        ("page_articles", f, {"sort": p["sort"], "descending": p["descending"], "limit": 100}),
+        ("page_article_count", f, {}),
+        ("page_feed_health", None, {"now": today}),
+    ]  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(f=filters, p=page_params, article=value)
+def test_query_layer_never_raises_sql_errors(store, f, p, article):
+    with store.cursor() as cur:
+        try:
+            ids = filtered_ids(cur, f)
+        except (FilterError, QueryError):
+            return  # the documented validation errors, shown to the user as messages
+        for name, flt, params in page_queries(f, p):
+            dashboard.page_query(cur, name, flt, ids=ids if flt is f else None, **params)
+        for name in ("page_article", "page_article_mentions", "page_article_quotes"):
+            dashboard.page_query(cur, name, None, id=article)
+        dashboard.page_query(cur, "page_story_copies", None, story_id=article)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(f=filters, kind=st.sampled_from(export.KINDS))
+def test_exports_never_raise_sql_errors(store, f, kind):
+    with store.cursor() as cur:
+        try:
+            reader = export.query_reader(cur, kind, f, batch_rows=100)
+        except (FilterError, QueryError):
+            return
+        for _ in reader:
+            pass
+
+
+def test_hostile_values_match_literally(store):
+    """A quote in a filter value is data: it matches nothing, it breaks nothing."""
+    with store.cursor() as cur:
+        for hostile in HOSTILE:
+            f = Filters(countries=(hostile,), sources=(hostile,))
+            assert filtered_ids(cur, f).num_rows == 0 or hostile in ("RU",)
+        assert cur.execute("SELECT count(*) FROM articles").fetchone()[0] > 0  # still there
+
+
+# --- the app with random URL parameters ---------------------------------------------------------
+
+URL_KEYS = ["from", "to", "q", "country", "official", "speaker", "spokes", "source", "lang",
+            "unique", "article", "junk"]  # fmt: skip
+url_params = st.dictionaries(
+    st.sampled_from(URL_KEYS), st.one_of(value, st.lists(value, min_size=1, max_size=3))
+)
+
+
+@pytest.fixture(scope="module")
+def app_db(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("props_app")
+    path = build_db(tmp)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MONITOR_DB", str(path))
+        mp.setenv("MONITOR_FEEDS", str(tmp / "feeds.toml"))
+        mp.setenv("MONITOR_DEMO_ON_EMPTY", "0")
+        streamlit.cache_resource.clear()
+        streamlit.cache_data.clear()
+        yield path
+        try:
+            dashboard.start_background(dashboard.get_runtime()).shutdown()
+            dashboard.get_runtime().close()
+        finally:
+            streamlit.cache_resource.clear()
+            streamlit.cache_data.clear()
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(params=url_params, page=st.sampled_from(["overview", "countries", "officials", "articles"]))
+def test_random_url_params_never_break_a_page(app_db, params, page):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, raw in params.items():
+        at.query_params[key] = raw
+    at.run()
+    if page != "overview":
+        at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    broken = [e.value for e in at.error if "could not be shown" in e.value]
+    assert not broken, broken
