@@ -1,7 +1,8 @@
 """Real browser: `streamlit run app.py` on a free port, driven by Playwright + Debian Chromium.
 
 Filters by keyword and spokesperson, downloads the article CSV, checks every network request
-stays on the dashboard's own address, and saves a screenshot of each page in test-artifacts/.
+(every page, the article view the Articles page opens, each of its tabs) stays on the
+dashboard's own address, and saves a screenshot of each page in test-artifacts/.
 Set MONITOR_BROWSER_DB to an existing database to skip the demo generation.
 """
 
@@ -154,6 +155,9 @@ def test_dashboard_in_a_real_browser(server, browser_page):
         page.wait_for_timeout(1500)  # charts draw after the script ends
         page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
         assert not page.locator("[data-testid='stException']").count(), name
+        for tab in page.locator("[data-testid='stTab']").all():  # the article view's tabs
+            tab.click()
+            page.wait_for_timeout(300)
 
     page.goto(f"{server}/articles?q=said&spokes=1")
     _settle(page, "[data-testid='stDataFrame']")
