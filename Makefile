@@ -7,11 +7,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint format bench-smoke clean-venv
+.PHONY: run test lint format constraints clean-venv
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -28,6 +28,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+constraints: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable | sed '1i # Every package the suite installs, pinned (transitive too). Regenerate: make constraints' > constraints.txt
 
 clean-venv:
 	rm -rf $(VENV)
