@@ -143,9 +143,37 @@ def _frame(
     _store, name: str, key: str, version: tuple, filters: Filters | None, params: tuple
 ) -> tuple[pd.DataFrame, float]:
     with _store.cursor() as cur:
-        ids = ids_for(_store, filters, version) if filters is not None else None
+        needs_ids = filters is not None and aggregated(name, filters) is None
+        ids = ids_for(_store, filters, version) if needs_ids else None
         frame = page_query(cur, name, filters, ids=ids, **dict(params))
     return frame, time.time()
+
+
+# Page queries with a twin over the pre-aggregates (migration 003, monitor/aggregates.py),
+# which returns the same rows when the filters restrict only dates and sources.
+AGGREGATED = {
+    "page_entity_series": "agg_entity_series",
+    "page_entity_totals": "agg_entity_totals",
+}
+UNFILTERED = {"page_options": "agg_options"}  # queries that never take filters
+
+
+def aggregated(name: str, filters: Filters | None) -> str | None:
+    """The pre-aggregated query to run instead of `name`, or None when the filters need
+    article-level matching (keyword, entities, speakers, spokespersons, languages)."""
+    if filters is None:
+        return UNFILTERED.get(name)
+    if name not in AGGREGATED:
+        return None
+    article_level = (
+        filters.countries
+        or filters.officials
+        or filters.speakers
+        or filters.spokespersons_only
+        or filters.languages
+        or filters.keyword_node() is not None  # raises QueryError like filtered_ids would
+    )
+    return None if article_level else AGGREGATED[name]
 
 
 def page_query(
@@ -156,6 +184,13 @@ def page_query(
     Raises FilterError / QueryError for invalid filters, nothing else for any input."""
     from monitor import sql
 
+    twin = aggregated(name, filters)
+    if twin is not None and filters is not None:
+        p = filters.validate().sql_params()
+        bounds = {"since": p["since"], "until": p["until"], "sources": p["sources"]}
+        return sql.execute(cur, twin, **bounds, **params).df()
+    if twin is not None:
+        return sql.execute(cur, twin, **params).df()
     if filters is not None:
         register_filtered(cur, ids if ids is not None else filtered_ids(cur, filters))
     return sql.execute(cur, name, **params).df()
@@ -244,10 +279,9 @@ def _init_from_url() -> None:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def _options(_store, version: tuple) -> pd.DataFrame:
-    from monitor import sql
 
     with _store.cursor() as cur:
-        return sql.execute(cur, "page_options").df()
+        return page_query(cur, "page_options", None)
 
 
 def _choices(

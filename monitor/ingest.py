@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 import pyarrow as pa
 
+from monitor import aggregates, sql
 from monitor import learned as learned_mod
-from monitor import sql
 from monitor.config import Settings
 from monitor.extract import Extractor
 from monitor.models import FeedEntry
@@ -186,6 +186,8 @@ class Ingestor:
             insert_arrow(cur, "removed_spans", removed_rows(processed))
             insert_arrow(cur, "mentions", mention_rows(processed, stories, self.extractor))
             insert_arrow(cur, "quotes", quote_rows(processed, stories, self.extractor))
+            # the dashboard's pre-aggregates, in the same transaction so they never disagree
+            aggregates.refresh(cur, [p.entry.article_id for p in processed])
             self._upsert_discovered(cur, processed, now)
             saved = self._save_learned(cur, processed)
             if fetch is not None:

@@ -1,0 +1,4 @@
+-- name: agg_delete_spread
+-- Drop the multi-copy story rows of the cells in _scope(hour, feed).
+DELETE FROM agg_mention_spread c
+WHERE EXISTS (SELECT 1 FROM _scope s WHERE s.hour = c.hour AND s.feed = c.feed);

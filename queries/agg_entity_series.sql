@@ -1,0 +1,41 @@
+-- name: agg_entity_series
+-- page_entity_series from the pre-aggregates (same columns, same numbers), for filters that
+-- only restrict dates ($since/$until, hour-aligned) and sources: story counts are the solo
+-- stories summed plus the distinct multi-copy stories (see migration 003).
+WITH c AS (
+    SELECT hour, entity_id, name, CASE WHEN $unique THEN solo_stories ELSE articles END AS n
+    FROM agg_mention_cells
+    WHERE kind = $kind
+      AND ($since IS NULL OR hour >= $since) AND ($until IS NULL OR hour < $until)
+      AND ($sources IS NULL OR feed = ANY($sources::VARCHAR[]))
+      AND ($entities IS NULL OR entity_id = ANY($entities::VARCHAR[]))
+),
+s AS (
+    SELECT hour, entity_id, story FROM agg_mention_spread
+    WHERE $unique AND kind = $kind
+      AND ($since IS NULL OR hour >= $since) AND ($until IS NULL OR hour < $until)
+      AND ($sources IS NULL OR feed = ANY($sources::VARCHAR[]))
+      AND ($entities IS NULL OR entity_id = ANY($entities::VARCHAR[]))
+),
+top AS (
+    SELECT entity_id FROM (
+        SELECT entity_id, sum(n) AS n FROM c GROUP BY entity_id
+        UNION ALL
+        SELECT entity_id, count(DISTINCT story) FROM s GROUP BY entity_id
+    )
+    GROUP BY entity_id HAVING sum(n) > 0
+    ORDER BY sum(n) DESC, entity_id LIMIT $top
+),
+names AS (SELECT entity_id, any_value(name) AS name FROM c GROUP BY entity_id),
+parts AS (
+    SELECT date_trunc($bucket, hour) AS bucket, entity_id, sum(n) AS n
+    FROM c WHERE entity_id IN (SELECT entity_id FROM top) GROUP BY ALL
+    UNION ALL
+    SELECT date_trunc($bucket, hour) AS bucket, entity_id, count(DISTINCT story)
+    FROM s WHERE entity_id IN (SELECT entity_id FROM top) GROUP BY ALL
+)
+SELECT bucket, entity_id, any_value(names.name) AS name, sum(n)::BIGINT AS mentions
+FROM parts JOIN names USING (entity_id)
+GROUP BY ALL
+HAVING sum(n) > 0
+ORDER BY bucket, entity_id;
