@@ -30,7 +30,7 @@ def test_bench_queries_smoke_times_every_page_query(tmp_path) -> None:
     assert "pre-aggregates:" in out, out
     for case in ("filter options", "series country hourly top10", "co-mentions", "feed health",
                  "article page 100 newest, 1 country", "keyword query, 1 year"):  # fmt: skip
-        assert re.search(rf"^{re.escape(case)} +[\d.]+ +[\d.]+ +\d+", out, re.M), (case, out)
+        assert re.search(rf"^{re.escape(case)} +[\d.]+ +[\d.]+ +\d+ +\d+", out, re.M), (case, out)
 
 
 @pytest.mark.browser
