@@ -23,7 +23,8 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
         return 0
     cur.register("_changed", pa.table({"id": pa.array(list(article_ids), pa.string())}))
     try:
-        scope = sql.execute(cur, "agg_scope").to_arrow_table()
+        # a relation, not the DB-API result: Arrow without an extra copy of the rows
+        scope = cur.sql(sql.get("agg_scope").sql).to_arrow_table()
     finally:
         cur.unregister("_changed")
     return refresh_cells(cur, scope)
@@ -51,7 +52,7 @@ def rebuild(cur) -> int:
     """Recompute every cell (after rows were written without the ingestor, e.g. benchmarks)."""
     cur.execute("DELETE FROM agg_mention_cells")
     cur.execute("DELETE FROM agg_mention_spread")
-    scope = cur.execute(
+    scope = cur.sql(
         "SELECT DISTINCT date_trunc('hour', published) AS hour, feed FROM articles"
     ).to_arrow_table()
     return refresh_cells(cur, scope)
