@@ -354,10 +354,10 @@ def cases(cur, now: datetime) -> dict[str, Case]:
             c, "page_speaker_topics", none, unique=unique, limit=30, **top_speakers
         ),
         "article page 100 newest, 1 country": lambda c: q(
-            c, "page_articles", ru, sort="published", descending=True, limit=100
+            c, "page_articles", ru, sort="published", descending=True, limit=100, unique=True
         ),
         "article page 100 newest": lambda c: q(
-            c, "page_articles", none, sort="published", descending=True, limit=100
+            c, "page_articles", none, sort="published", descending=True, limit=100, unique=True
         ),
         "stories vs copies counts": lambda c: q(c, "page_article_count", none),
         "stories vs copies counts, 1 country": lambda c: q(c, "page_article_count", ru),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from monitor.config import Settings
@@ -49,9 +49,9 @@ def open_runtime(settings: Settings, read_only: bool = False) -> Runtime:
 
 
 def demo_end(now: datetime | None = None) -> datetime:
-    """The demo ends at the current hour, so its charts show recent days."""
+    """The demo ends at the start of the current hour: recent, never in the future."""
     now = now or utcnow()
-    return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return now.replace(minute=0, second=0, microsecond=0)
 
 
 def load_demo(runtime: Runtime, out_dir: Path | None = None, days: int = 130,

@@ -3,9 +3,12 @@
 -- published, source, title, story_size, mentions; validated by the caller) and $descending.
 -- Sorted by an article column, the page's rows are picked first (the same ordering, top-N)
 -- so entities and story sizes are computed for $limit articles, not for every match.
+-- With $unique, one row per story: its earliest matching copy.
 WITH f AS (
     SELECT id, published, feed, title, url, language, story_id
     FROM articles WHERE id IN (SELECT id FROM _f)
+    QUALIFY NOT $unique
+        OR row_number() OVER (PARTITION BY coalesce(story_id, id) ORDER BY published, id) = 1
 ),
 picked AS (
     SELECT * FROM f

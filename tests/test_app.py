@@ -96,6 +96,16 @@ def test_article_count_matches_sql_under_filters(app, db):
     assert app.query_params["country"] in ("TR", ["TR"])
 
 
+def test_article_list_has_one_row_per_story_unless_all_copies(app, db):
+    run(app.switch_page("views/articles.py"))
+    total, stories = sql(db, "SELECT count(*), count(DISTINCT story_id) FROM articles")[0]
+    assert total > stories, "the fixture should hold syndicated copies"
+    assert len(app.dataframe[0].value) == stories
+    app.sidebar.toggle(key="flt_unique_stories").set_value(False)
+    run(app)
+    assert len(app.dataframe[0].value) == total
+
+
 def test_keyword_and_speaker_filters(app, db):
     run(app.switch_page("views/officials.py"))
     app.sidebar.text_input(key="flt_query").set_value("sanction*")

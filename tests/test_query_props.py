@@ -98,7 +98,7 @@ def page_queries(f: Filters, p: dict) -> list[tuple[str, Filters | None, dict]]:
         ("page_quote_series", f, {"bucket": p["bucket"], "unique": p["unique"], "top": 8, **who}),
         ("page_quotes", f, {"limit": p["limit"], **who}),
         ("page_speaker_topics", f, {"unique": p["unique"], "limit": 30, **who}),
-        ("page_articles", f, {"sort": p["sort"], "descending": p["descending"], "limit": 100}),
+        ("page_articles", f, {"sort": p["sort"], "descending": p["descending"], "limit": 100, "unique": p["descending"]}),
         ("page_article_count", f, {}),
         ("page_feed_health", None, {"now": today}),
     ]  # fmt: skip

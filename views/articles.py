@@ -28,10 +28,14 @@ def article_list(ctx: d.Context) -> pd.DataFrame:
     counts = ctx.frame("page_article_count").iloc[0]
     sort_label = st.selectbox("Sort by", list(SORTS), key="articles_sort")
     sort, descending = SORTS.get(sort_label, SORTS["Newest first"])  # allow-list only
-    rows = ctx.frame("page_articles", sort=sort, descending=descending, limit=LIMIT)
+    unique = ctx.filters.unique_stories
+    rows = ctx.frame("page_articles", sort=sort, descending=descending, limit=LIMIT,
+                     unique=unique)
+    listed = counts.stories if unique else counts.articles
     st.caption(
         f"{int(counts.articles):,} articles in {int(counts.stories):,} stories match"
-        + (f"; showing the first {LIMIT}" if counts.articles > LIMIT else "")
+        + ("; one row per story (its earliest copy)" if unique else "")
+        + (f"; showing the first {LIMIT}" if listed > LIMIT else "")
     )
     if rows.empty:
         d.no_match()

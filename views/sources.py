@@ -65,10 +65,10 @@ def health(ctx: d.Context) -> None:
 
 def _state(row) -> str:
     if pd.isna(row.get("last_fetch_at")):
-        return "⏳ never fetched"
+        return "never fetched"  # words, not emoji: wall screens often lack an emoji font
     if (row.get("failures_in_row") or 0) > 0:
-        return "❌ failing"
-    return "✅ ok"
+        return "FAILING"
+    return "ok"
 
 
 def add_form(ctx: d.Context, off: bool) -> None:
