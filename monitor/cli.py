@@ -37,8 +37,10 @@ def _err(message: str) -> int:
 
 def cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
     if not feeds_mod.load_feeds(settings.feeds_path):
-        return _err(f"no feeds configured in {settings.feeds_path}; add one with "
-                    "`python -m monitor feeds add NAME URL`")
+        return _err(
+            f"no feeds configured in {settings.feeds_path}; add one with "
+            "`python -m monitor feeds add NAME URL`"
+        )
     runtime = _runtime(settings)
     try:
         poller = runtime.poller()
@@ -88,14 +90,21 @@ def _health_line(entry) -> str:
     row, health = entry
     status = row[6] if row[6] is not None else "-"
     err = f" error: {row[7]}" if row[7] else ""
-    return (f"last fetch {row[4]:%Y-%m-%d %H:%M} UTC, status {status}, "
-            f"{health.failures_in_row} failures in a row{err}")
+    return (
+        f"last fetch {row[4]:%Y-%m-%d %H:%M} UTC, status {status}, "
+        f"{health.failures_in_row} failures in a row{err}"
+    )
 
 
 def cmd_feeds_add(args: argparse.Namespace, settings: Settings) -> int:
-    feed = feeds_mod.Feed(name=args.name, url=args.url, tags=tuple(args.tag or ()),
-                          language=args.language, interval_s=args.interval,
-                          full_text=args.full_text)
+    feed = feeds_mod.Feed(
+        name=args.name,
+        url=args.url,
+        tags=tuple(args.tag or ()),
+        language=args.language,
+        interval_s=args.interval,
+        full_text=args.full_text,
+    )
     current = feeds_mod.load_feeds(settings.feeds_path)
     feeds_mod.save_feeds(settings.feeds_path, feeds_mod.add_feed(current, feed))
     print(f"added {feed.name} ({feed.url}) to {settings.feeds_path}")
@@ -228,12 +237,16 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("--db", type=Path, help="DuckDB file (default: $MONITOR_DB or data/monitor.duckdb)")
+    p.add_argument(
+        "--db", type=Path, help="DuckDB file (default: $MONITOR_DB or data/monitor.duckdb)"
+    )
     return p
 
 
 def _with_feeds(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("--feeds", type=Path, help="feeds TOML file (default: $MONITOR_FEEDS or feeds.toml)")
+    p.add_argument(
+        "--feeds", type=Path, help="feeds TOML file (default: $MONITOR_FEEDS or feeds.toml)"
+    )
     return p
 
 
@@ -259,12 +272,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="also keep the generated feed files in this folder")
     p.set_defaults(func=cmd_demo)
 
-    p = _with_db(sub.add_parser("reprocess", help="re-run cleaning and extraction on stored raw content"))
+    p = _with_db(
+        sub.add_parser("reprocess", help="re-run cleaning and extraction on stored raw content")
+    )
     p.add_argument("--feed", help="only this feed")
     p.set_defaults(func=cmd_reprocess)
 
-    for name, func, text in (("clean", cmd_clean, "print the cleaned article of FILE"),
-                             ("extract", cmd_extract, "print countries, officials and quotes in FILE")):
+    for name, func, text in (
+        ("clean", cmd_clean, "print the cleaned article of FILE"),
+        ("extract", cmd_extract, "print countries, officials and quotes in FILE"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("file", help="scraped text page, HTML page or plain text")
         p.add_argument("--json", action="store_true", help="print JSON")

@@ -29,8 +29,10 @@ def cmd_discovered(args: argparse.Namespace, settings: Settings) -> int:
             return _promote(store, args.promote, args.registry)
         for name, title, country, first, last, n, promoted in store.query("discovered_list"):
             mark = " (promoted)" if promoted else ""
-            print(f"{name}\t{title or '-'}\t{country or '-'}\t{n} articles\t"
-                  f"{first:%Y-%m-%d}..{last:%Y-%m-%d}{mark}")
+            print(
+                f"{name}\t{title or '-'}\t{country or '-'}\t{n} articles\t"
+                f"{first:%Y-%m-%d}..{last:%Y-%m-%d}{mark}"
+            )
     finally:
         store.close()
     return 0
@@ -54,9 +56,14 @@ def append_official(path, *, name: str, role: str, country: str) -> None:
     import tomli_w
 
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    entry = {"id": f"user-{slug}", "name": name, "aliases": [], "role": role or "official",
-             "role_kind": "spokesperson" if "spokes" in role.lower() else "other",
-             "country": country or "XX"}
+    entry = {
+        "id": f"user-{slug}",
+        "name": name,
+        "aliases": [],
+        "role": role or "official",
+        "role_kind": "spokesperson" if "spokes" in role.lower() else "other",
+        "country": country or "XX",
+    }
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("\n" + tomli_w.dumps({"official": [entry]}))
 
@@ -70,6 +77,9 @@ def register(sub, with_db) -> None:
     p.set_defaults(func=cmd_learned)
     p = with_db(sub.add_parser("discovered", help="list or promote officials found by titles"))
     p.add_argument("--promote", metavar="NAME", help="add this discovered official to --registry")
-    p.add_argument("--registry", default="officials.local.toml",
-                   help="user registry file to append to (default: officials.local.toml)")
+    p.add_argument(
+        "--registry",
+        default="officials.local.toml",
+        help="user registry file to append to (default: officials.local.toml)",
+    )
     p.set_defaults(func=cmd_discovered)

@@ -59,7 +59,9 @@ def parse_feeds_toml(text: str, where: str = "feeds.toml") -> list[Feed]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise FeedConfigError(f"{where}: {exc}") from None
-    feeds = [feed_from_dict(f, f"{where} feed #{i + 1}") for i, f in enumerate(data.get("feed", []))]
+    feeds = [
+        feed_from_dict(f, f"{where} feed #{i + 1}") for i, f in enumerate(data.get("feed", []))
+    ]
     _check_unique(feeds, where)
     return feeds
 
@@ -121,8 +123,14 @@ def parse_opml(data: bytes) -> list[Feed]:
             continue
         folder = node.getparent().get("text") if node.getparent().tag == "outline" else None
         name = node.get("title") or node.get("text") or url
-        feeds.append(Feed(name=name, url=url, tags=(folder,) if folder else (),
-                          language=node.get("language") or None))
+        feeds.append(
+            Feed(
+                name=name,
+                url=url,
+                tags=(folder,) if folder else (),
+                language=node.get("language") or None,
+            )
+        )
     return feeds
 
 

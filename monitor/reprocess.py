@@ -11,12 +11,36 @@ BATCH = 500
 
 
 def stored_entry(row: tuple) -> FeedEntry:
-    (art_id, feed, guid, url, title, published, provenance, author, language, summary, raw,
-     kind, tags) = row
-    return FeedEntry(article_id=art_id, feed=feed, guid=guid, url=url, title=title,
-                     published=published, published_source=provenance, author=author,
-                     language=language, summary=summary, raw_content=raw or "", raw_kind=kind,
-                     tags=tuple(tags or ()))
+    (
+        art_id,
+        feed,
+        guid,
+        url,
+        title,
+        published,
+        provenance,
+        author,
+        language,
+        summary,
+        raw,
+        kind,
+        tags,
+    ) = row
+    return FeedEntry(
+        article_id=art_id,
+        feed=feed,
+        guid=guid,
+        url=url,
+        title=title,
+        published=published,
+        published_source=provenance,
+        author=author,
+        language=language,
+        summary=summary,
+        raw_content=raw or "",
+        raw_kind=kind,
+        tags=tuple(tags or ()),
+    )
 
 
 def reprocess(runtime: Runtime, feed: str | None = None) -> int:

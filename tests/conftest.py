@@ -103,7 +103,12 @@ def rss(items: list[dict], title: str = "Test Wire", language: str = "en") -> by
     ]
     for it in items:
         parts.append("<item>")
-        for tag, key in (("guid", "guid"), ("title", "title"), ("link", "link"), ("pubDate", "date")):
+        for tag, key in (
+            ("guid", "guid"),
+            ("title", "title"),
+            ("link", "link"),
+            ("pubDate", "date"),
+        ):
             if it.get(key):
                 parts.append(f"<{tag}>{escape(it[key])}</{tag}>")
         parts.append(f"<content:encoded>{escape(it.get('body', ''))}</content:encoded>")

@@ -14,8 +14,14 @@ SCRAPED = FIXTURES / "clean" / "scraped-grain-corridor.txt"
 
 def run(*args, env_db=None, cwd=None, check=None, env=None):
     cmd = [sys.executable, "-m", "monitor", *map(str, args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=cwd or REPO,
-                          env={**_env(env_db), **(env or {})})
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd or REPO,
+        env={**_env(env_db), **(env or {})},
+    )
     if check is not None:
         assert proc.returncode == check, proc.stderr + proc.stdout
     return proc
@@ -31,11 +37,27 @@ def _env(db):
     return env
 
 
-@pytest.mark.parametrize("command", [
-    [], ["poll"], ["feeds"], ["feeds", "add"], ["feeds", "list"], ["feeds", "remove"],
-    ["feeds", "import-opml"], ["feeds", "export-opml"], ["import"], ["export"], ["reprocess"],
-    ["demo"], ["clean"], ["extract"], ["learned"], ["discovered"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["poll"],
+        ["feeds"],
+        ["feeds", "add"],
+        ["feeds", "list"],
+        ["feeds", "remove"],
+        ["feeds", "import-opml"],
+        ["feeds", "export-opml"],
+        ["import"],
+        ["export"],
+        ["reprocess"],
+        ["demo"],
+        ["clean"],
+        ["extract"],
+        ["learned"],
+        ["discovered"],
+    ],
+)
 def test_every_command_has_help(command):
     proc = run(*command, "--help", check=0)
     assert "usage:" in proc.stdout
@@ -48,8 +70,7 @@ def test_usage_error_exits_2():
 
 def test_feeds_add_list_remove(tmp_path):
     feeds = tmp_path / "feeds.toml"
-    run("feeds", "add", "Wire", "https://wire.example/rss", "--feeds", feeds, "--tag", "w",
-        check=0)
+    run("feeds", "add", "Wire", "https://wire.example/rss", "--feeds", feeds, "--tag", "w", check=0)
     listing = run("feeds", "list", "--feeds", feeds, "--db", tmp_path / "m.duckdb", check=0)
     assert "Wire\thttps://wire.example/rss" in listing.stdout and "never fetched" in listing.stdout
     dup = run("feeds", "add", "Wire", "https://x.example", "--feeds", feeds)
@@ -69,15 +90,24 @@ def test_opml_export_import(tmp_path):
 
 
 def test_poll_once_against_local_server(feed_server, tmp_path):
-    feed_server.routes["/w.xml"] = Route(rss([{"guid": "1", "title": "Talks in Paris",
-                                               "body": "<p>French officials met.</p>"}]))
+    feed_server.routes["/w.xml"] = Route(
+        rss([{"guid": "1", "title": "Talks in Paris", "body": "<p>French officials met.</p>"}])
+    )
     feeds = tmp_path / "feeds.toml"
     run("feeds", "add", "Wire", feed_server.url("/w.xml"), "--feeds", feeds, check=0)
     # the local server is a loopback address: allowed only when private networks are
     refused = run("poll", "--once", "--feeds", feeds, "--db", tmp_path / "r.duckdb")
     assert refused.returncode == 1 and "refused: 127.0.0.1 is a loopback address" in refused.stdout
-    out = run("poll", "--once", "--feeds", feeds, "--db", tmp_path / "m.duckdb", check=0,
-              env={"MONITOR_ALLOW_PRIVATE_NETWORKS": "1"})
+    out = run(
+        "poll",
+        "--once",
+        "--feeds",
+        feeds,
+        "--db",
+        tmp_path / "m.duckdb",
+        check=0,
+        env={"MONITOR_ALLOW_PRIVATE_NETWORKS": "1"},
+    )
     assert "Wire: 1 items, 1 new" in out.stdout
     listing = run("feeds", "list", "--feeds", feeds, "--db", tmp_path / "m.duckdb", check=0)
     assert "status 200" in listing.stdout
@@ -90,10 +120,18 @@ def test_poll_without_feeds_says_what_to_do(tmp_path):
 
 def test_locked_database_gives_one_line(tmp_path):
     db = tmp_path / "m.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import sys, duckdb
-        con = duckdb.connect({str(db)!r}); print("ready", flush=True); sys.stdin.read()""")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        con = duckdb.connect({str(db)!r}); print("ready", flush=True); sys.stdin.read()"""),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         out = run("import", SCRAPED, "--db", db)
@@ -107,12 +145,17 @@ def test_locked_database_gives_one_line(tmp_path):
 
 def test_import_skips_bad_file_and_keeps_the_rest(tmp_path):
     good = tmp_path / "wire.xml"
-    good.write_bytes(rss([{"guid": str(i), "title": f"T{i}", "body": "<p>Text.</p>"}
-                          for i in range(3)], title="Wire"))
+    good.write_bytes(
+        rss(
+            [{"guid": str(i), "title": f"T{i}", "body": "<p>Text.</p>"} for i in range(3)],
+            title="Wire",
+        )
+    )
     bad = tmp_path / "broken.xml"
     bad.write_bytes(b"<html><body>404</body></html>")
-    out = run("import", good, bad, SCRAPED, tmp_path / "missing.txt", "--db", tmp_path / "m.db",
-              check=0)
+    out = run(
+        "import", good, bad, SCRAPED, tmp_path / "missing.txt", "--db", tmp_path / "m.db", check=0
+    )
     assert "wire.xml: Wire: 3 items, 3 new" in out.stdout
     assert "broken.xml: SKIPPED (malformed feed" in out.stderr
     assert "missing.txt: SKIPPED (cannot read" in out.stderr

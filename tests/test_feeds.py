@@ -15,8 +15,10 @@ from monitor.feeds import (
 
 
 def test_toml_round_trip(tmp_path):
-    feeds = [Feed("Wire", "https://w.example/rss", ("world",), "en", 600, True),
-             Feed("Other", "http://o.example/atom")]
+    feeds = [
+        Feed("Wire", "https://w.example/rss", ("world",), "en", 600, True),
+        Feed("Other", "http://o.example/atom"),
+    ]
     path = tmp_path / "feeds.toml"
     save_feeds(path, feeds)
     assert load_feeds(path) == feeds
@@ -26,14 +28,19 @@ def test_missing_file_means_no_feeds(tmp_path):
     assert load_feeds(tmp_path / "none.toml") == []
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[[feed]]\nname = "a"\n', "missing 'url'"),
-    ('[[feed]]\nname = "a"\nurl = "ftp://x"\n', "http"),
-    ('[[feed]]\nname = "a"\nurl = "https://x"\ninterval_s = 5\n', "interval_s"),
-    ('[[feed]]\nname = "a"\nurl = "https://x"\n[[feed]]\nname = "a"\nurl = "https://y"\n',
-     "duplicate"),
-    ("[[feed]\n", "feeds.toml"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[[feed]]\nname = "a"\n', "missing 'url'"),
+        ('[[feed]]\nname = "a"\nurl = "ftp://x"\n', "http"),
+        ('[[feed]]\nname = "a"\nurl = "https://x"\ninterval_s = 5\n', "interval_s"),
+        (
+            '[[feed]]\nname = "a"\nurl = "https://x"\n[[feed]]\nname = "a"\nurl = "https://y"\n',
+            "duplicate",
+        ),
+        ("[[feed]\n", "feeds.toml"),
+    ],
+)
 def test_bad_config_gives_clear_error(text, message):
     with pytest.raises(FeedConfigError, match=message):
         parse_feeds_toml(text)

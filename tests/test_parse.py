@@ -25,12 +25,19 @@ def test_article_id_prefers_guid_then_link():
 
 
 def test_parse_rss_entries_dates_and_fallback():
-    data = rss([
-        {"guid": "a", "title": "One", "link": "https://w.example/1",
-         "date": "Tue, 10 Feb 2026 09:30:00 +0300", "body": "<p>Body &amp; more</p>"},
-        {"guid": "b", "title": "No date", "body": "<p>x</p>"},
-        {"guid": "c", "title": "Bad date", "date": "someday soon", "body": "<p>y</p>"},
-    ])
+    data = rss(
+        [
+            {
+                "guid": "a",
+                "title": "One",
+                "link": "https://w.example/1",
+                "date": "Tue, 10 Feb 2026 09:30:00 +0300",
+                "body": "<p>Body &amp; more</p>",
+            },
+            {"guid": "b", "title": "No date", "body": "<p>x</p>"},
+            {"guid": "c", "title": "Bad date", "date": "someday soon", "body": "<p>y</p>"},
+        ]
+    )
     feed = parse_feed(data, "wire", NOW)
     by_guid = {e.guid: e for e in feed.entries}
     assert by_guid["a"].published == datetime(2026, 2, 10, 6, 30)  # converted to UTC
@@ -50,12 +57,15 @@ def test_atom_updated_is_used_when_no_published():
     assert entry.published_source == "updated"
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"   \n", "empty"),
-    (b"<html><body><h1>404 Not Found</h1></body></html>", "not a feed"),
-    (b"\x00\xff\xfe garbage", "not a feed"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"<html><body><h1>404 Not Found</h1></body></html>", "not a feed"),
+        (b"\x00\xff\xfe garbage", "not a feed"),
+    ],
+)
 def test_unusable_bytes_raise_clear_errors(data, message):
     with pytest.raises(FeedParseError, match=message):
         parse_feed(data, "bad", NOW)

@@ -9,15 +9,23 @@ from monitor.feeds import Feed
 from monitor.runtime import open_runtime
 from tests.conftest import Route, rss
 
-BODY = ("<p>Kremlin spokesperson Dmitry Peskov told reporters in Moscow that talks with "
-        "Ukraine would resume.</p><p>“We expect it soon,” Peskov said.</p>")
+BODY = (
+    "<p>Kremlin spokesperson Dmitry Peskov told reporters in Moscow that talks with "
+    "Ukraine would resume.</p><p>“We expect it soon,” Peskov said.</p>"
+)
 
 
 def items(n: int, prefix: str = "g") -> list[dict]:
-    return [{"guid": f"{prefix}{i}", "title": f"Story {prefix}{i}",
-             "link": f"https://wire.example/{prefix}{i}?utm_source=rss",
-             "date": f"Tue, {10 + i % 9:02d} Feb 2026 09:{i % 60:02d}:00 GMT",
-             "body": BODY + f"<p>Detail number {prefix}{i} about the day.</p>"} for i in range(n)]
+    return [
+        {
+            "guid": f"{prefix}{i}",
+            "title": f"Story {prefix}{i}",
+            "link": f"https://wire.example/{prefix}{i}?utm_source=rss",
+            "date": f"Tue, {10 + i % 9:02d} Feb 2026 09:{i % 60:02d}:00 GMT",
+            "body": BODY + f"<p>Detail number {prefix}{i} about the day.</p>",
+        }
+        for i in range(n)
+    ]
 
 
 @pytest.fixture
@@ -78,25 +86,30 @@ def test_urls_are_canonical_and_extraction_is_stored(feed_server, runtime_for):
     poller.poll_once(force=True)
     (url,) = rt.store.con.execute("SELECT url FROM articles").fetchone()
     assert url == "https://wire.example/g0"
-    kinds = dict(rt.store.con.execute(
-        "SELECT kind, count(*) FROM mentions GROUP BY kind").fetchall())
+    kinds = dict(
+        rt.store.con.execute("SELECT kind, count(*) FROM mentions GROUP BY kind").fetchall()
+    )
     assert kinds.get("country", 0) >= 2 and kinds.get("official", 0) >= 1
     speakers = rt.store.con.execute("SELECT DISTINCT speaker FROM quotes").fetchall()
     assert ("Dmitry Peskov",) in speakers
 
 
-@pytest.mark.parametrize("route, expect", [
-    (Route(b"", status=500), "HTTP 500"),
-    (None, "HTTP 404"),
-    (Route(b"<html><body>Not here</body></html>", content_type="text/html"), "malformed feed"),
-    (Route(b""), "malformed feed: empty"),
-])
+@pytest.mark.parametrize(
+    "route, expect",
+    [
+        (Route(b"", status=500), "HTTP 500"),
+        (None, "HTTP 404"),
+        (Route(b"<html><body>Not here</body></html>", content_type="text/html"), "malformed feed"),
+        (Route(b""), "malformed feed: empty"),
+    ],
+)
 def test_bad_feeds_are_recorded_and_do_not_stop_others(feed_server, runtime_for, route, expect):
     feed_server.routes["/good.xml"] = Route(rss(items(3)))
     if route is not None:
         feed_server.routes["/bad.xml"] = route
-    rt, poller = runtime_for([Feed("Bad", feed_server.url("/bad.xml")),
-                              Feed("Good", feed_server.url("/good.xml"))])
+    rt, poller = runtime_for(
+        [Feed("Bad", feed_server.url("/bad.xml")), Feed("Good", feed_server.url("/good.xml"))]
+    )
     reports = {r.feed: r for r in poller.poll_once(force=True)}
     assert expect in reports["Bad"].error
     assert reports["Good"].result.new == 3

@@ -29,8 +29,7 @@ def article_list(ctx: d.Context) -> pd.DataFrame:
     sort_label = st.selectbox("Sort by", list(SORTS), key="articles_sort")
     sort, descending = SORTS.get(sort_label, SORTS["Newest first"])  # allow-list only
     unique = ctx.filters.unique_stories
-    rows = ctx.frame("page_articles", sort=sort, descending=descending, limit=LIMIT,
-                     unique=unique)
+    rows = ctx.frame("page_articles", sort=sort, descending=descending, limit=LIMIT, unique=unique)
     listed = counts.stories if unique else counts.articles
     st.caption(
         f"{int(counts.articles):,} articles in {int(counts.stories):,} stories match"
