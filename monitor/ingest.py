@@ -8,8 +8,9 @@ either the whole batch or none of it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import pyarrow as pa
@@ -18,9 +19,16 @@ from monitor import aggregates, sql
 from monitor import learned as learned_mod
 from monitor.config import Settings
 from monitor.extract import Extractor
-from monitor.models import FeedEntry
-from monitor.parallel import ProcessPool
-from monitor.pipeline import ProcessedArticle, content_hash, process_entry
+from monitor.models import CleanedArticle, Extraction, FeedEntry
+from monitor.parallel import Pending, ProcessPool
+from monitor.pipeline import (
+    CleanedEntry,
+    ProcessedArticle,
+    clean_only,
+    content_hash,
+    extract_cleaned,
+    touched_by,
+)
 from monitor.rows import article_rows, discovered_rows, mention_rows, quote_rows, removed_rows
 from monitor.schedule import HealthUpdate
 from monitor.store import Store, delete_ids, insert_arrow, utcnow
@@ -72,6 +80,37 @@ class IngestResult:
         return self.seen - self.new - self.updated
 
 
+@dataclass(frozen=True)
+class Batch:
+    """One ingest: entries of one feed, and the fetch attempts they came from. ``parts``
+    pairs each attempt's record with its entries' ids (None: all of them); one batch may
+    merge several files of a feed as long as no id is in two of them."""
+
+    feed: str
+    entries: tuple[FeedEntry, ...]
+    parts: list[tuple[FetchRecord, Sequence[str] | None]] = field(default_factory=list)
+    force: bool = False
+    hashes: dict[str, str] | None = None  # content hashes, when the parser computed them
+    tag: object = None  # the caller's (e.g. which files)
+
+
+@dataclass
+class _Work:
+    """A batch between `_prepare` (probe, hand to the pool) and `_finish` (write)."""
+
+    batch: Batch
+    hashes: dict[str, str]
+    known: dict[str, str]
+    todo: list[FeedEntry]
+    learned: frozenset[str]  # the keys the workers clean with
+    pending: Pending | None = None
+    extracted: bool = False  # pending yields ProcessedArticle (else CleanedEntry)
+
+    @property
+    def todo_ids(self) -> set[str]:
+        return {e.article_id for e in self.todo}
+
+
 @dataclass
 class Ingestor:
     store: Store
@@ -109,14 +148,35 @@ class Ingestor:
         force: bool = False,
     ) -> IngestResult:
         """Store new and changed entries (all of them with `force`, as reprocess does)."""
-        hashes = {e.article_id: content_hash(e) for e in entries}
-        known = self._known_hashes(list(hashes))
-        todo = [e for e in entries if force or known.get(e.article_id) != hashes[e.article_id]]
-        processed = self._process(feed, todo)
-        updated_ids = [p.entry.article_id for p in processed if p.entry.article_id in known]
-        result = IngestResult(len(entries), len(processed) - len(updated_ids), len(updated_ids))
-        self._write(processed, hashes, updated_ids, fetch, result)
-        return result
+        parts = [(fetch, None)] if fetch is not None else []
+        batch = Batch(feed, tuple(entries), parts, force)
+        return self._finish(self._prepare(batch, {}))
+
+    def ingest_many(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, IngestResult]]:
+        """`ingest` for each batch, in order, with the same rows as one call per batch; with
+        a pool, batch k+1 is parsed/cleaned/extracted by the workers while this process
+        groups and writes batch k (one batch of look-ahead: memory stays bounded).
+
+        Batch k+1 is probed before batch k is written: the ids and hashes batch k is about
+        to write stand in for the store (`inflight`), so a repeated article is seen as
+        known, exactly as after k's commit."""
+        inflight: dict[str, str] = {}
+        ahead: deque[_Work] = deque()
+        for batch in batches:
+            work = self._prepare(batch, inflight)
+            inflight.update((e.article_id, work.hashes[e.article_id]) for e in work.todo)
+            ahead.append(work)
+            if len(ahead) > 1:
+                yield self._done(ahead.popleft(), inflight)
+        while ahead:
+            yield self._done(ahead.popleft(), inflight)
+
+    def _done(self, work: _Work, inflight: dict[str, str]) -> tuple[Batch, IngestResult]:
+        result = self._finish(work)
+        for e in work.todo:  # stored now: the store answers for them again
+            if inflight.get(e.article_id) == work.hashes[e.article_id]:
+                del inflight[e.article_id]
+        return work.batch, result
 
     def _known_hashes(self, ids: list[str]) -> dict[str, str]:
         if not ids:
@@ -125,54 +185,113 @@ class Ingestor:
             cur.register("_probe", pa.table({"id": pa.array(ids, pa.string())}))
             return dict(sql.execute(cur, "article_hashes").fetchall())
 
-    def _process(self, feed: str, entries: Sequence[FeedEntry]) -> list[ProcessedArticle]:
+    def _prepare(self, batch: Batch, inflight: dict[str, str]) -> _Work:
+        """Decide what to (re)process and hand it to the pool (when there is one)."""
+        entries, feed = batch.entries, batch.feed
+        hashes = batch.hashes or {e.article_id: content_hash(e) for e in entries}
+        known = self._known_hashes(list(hashes))
+        known.update((i, inflight[i]) for i in hashes if i in inflight)
+        todo = [
+            e for e in entries if batch.force or known.get(e.article_id) != hashes[e.article_id]
+        ]
         learned = self.learned_for(feed)
-        done = self._process_entries(entries, learned)
-        newly = self._learn(feed, done) - learned if self._due_to_learn(feed, len(done)) else None
-        if newly:
-            learned = self._learned[feed] = learned | newly
-            done = self._reclean(done, learned, newly)
+        work = _Work(batch, hashes, known, todo, learned)
+        if self.pool is not None and todo:
+            # A batch that will learn is cleaned first, extracted after learning (once).
+            if self._learning_expected(feed, len(todo)):
+                work.pending = self.pool.submit_clean(todo, learned)
+            else:
+                work.pending, work.extracted = self.pool.submit_process(todo, learned), True
+        return work
+
+    def _learning_expected(self, feed: str, n: int) -> bool:
+        state = self._learn_state.get(feed)
+        return n > 0 and (state is None or state.young or state.pending + n >= RELEARN_EVERY)
+
+    def _finish(self, work: _Work) -> IngestResult:
+        processed = self._process(work)
+        known = work.known
+        updated_ids = [p.entry.article_id for p in processed if p.entry.article_id in known]
+        n = len(work.batch.entries)
+        result = IngestResult(n, len(processed) - len(updated_ids), len(updated_ids))
+        todo_ids = work.todo_ids if len(work.batch.parts) > 1 else set()
+        fetches = [
+            (record, result if ids is None else _part_result(ids, todo_ids, known))
+            for record, ids in work.batch.parts
+        ]
+        self._write(processed, work.hashes, updated_ids, fetches)
+        return result
+
+    def _process(self, work: _Work) -> list[ProcessedArticle]:
+        """Clean (with the feed's learned keys as they are now), learn when due, clean again
+        the articles the new keys touch, then extract each article once."""
+        feed, todo = work.batch.feed, work.todo
+        learned = self.learned_for(feed)
+        extraction: list[Extraction | None] = [None] * len(todo)
+        if work.pending is None:
+            cleaned = [clean_only(e, learned) for e in todo]
+        elif work.extracted:
+            done = work.pending.result()
+            cleaned = [CleanedEntry(e, p.entry, p.cleaned) for e, p in zip(todo, done, strict=True)]
+            extraction = [p.extraction for p in done]
+        else:
+            cleaned = work.pending.result()
+        if learned != work.learned:  # an earlier batch of this feed learned keys meanwhile
+            self._reclean(cleaned, extraction, learned, learned - work.learned)
+        if self._due_to_learn(feed, len(todo)):
+            newly = self._learn(feed, [c.cleaned for c in cleaned]) - learned
+            if newly:
+                learned = self._learned[feed] = learned | newly
+                self._reclean(cleaned, extraction, learned, newly)
+        missing = [i for i, x in enumerate(extraction) if x is None]
+        if missing:
+            if self.pool is not None:
+                redone = self.pool.extract([cleaned[i] for i in missing])
+            else:
+                redone = [extract_cleaned(cleaned[i], self.extractor) for i in missing]
+            for i, p in zip(missing, redone, strict=True):
+                extraction[i] = p.extraction
+        done = [
+            ProcessedArticle(c.entry, c.cleaned, x)
+            for c, x in zip(cleaned, extraction, strict=True)
+        ]
         return sorted(done, key=lambda p: p.entry.published)
 
-    def _process_entries(
-        self, entries: Sequence[FeedEntry], learned: frozenset[str]
-    ) -> list[ProcessedArticle]:
-        if self.pool is not None:
-            return self.pool.process(entries, learned)
-        return [process_entry(e, self.extractor, learned) for e in entries]
-
     def _reclean(
-        self, done: list[ProcessedArticle], learned: frozenset[str], newly: frozenset[str]
-    ) -> list[ProcessedArticle]:
-        """Process again the articles that hold a paragraph learned in this batch."""
-        stale = [
-            i
-            for i, p in enumerate(done)
-            if any(learned_mod.paragraph_key(par) in newly for par in p.cleaned.paragraphs)
-        ]
-        redone = self._process_entries([done[i].entry for i in stale], learned)
-        out = list(done)
-        for i, p in zip(stale, redone, strict=True):
-            out[i] = p
-        return out
+        self,
+        cleaned: list[CleanedEntry],
+        extraction: list[Extraction | None],
+        learned: frozenset[str],
+        newly: frozenset[str],
+    ) -> None:
+        """Clean again (in place) the articles that hold a paragraph keyed in ``newly``;
+        their extraction, if any, is dropped."""
+        stale = [i for i, c in enumerate(cleaned) if touched_by(c.cleaned, newly)]
+        sources = [cleaned[i].source for i in stale]
+        if self.pool is not None:
+            redone = self.pool.clean(sources, learned)
+        else:
+            redone = [clean_only(e, learned) for e in sources]
+        for i, c in zip(stale, redone, strict=True):
+            cleaned[i], extraction[i] = c, None
 
     def _due_to_learn(self, feed: str, new_articles: int) -> bool:
         state = self._learn_state.setdefault(feed, _LearnState())
         state.pending += new_articles
         return new_articles > 0 and (state.young or state.pending >= RELEARN_EVERY)
 
-    def _learn(self, feed: str, batch: list[ProcessedArticle]) -> frozenset[str]:
+    def _learn(self, feed: str, batch: list[CleanedArticle]) -> frozenset[str]:
         stored = [r[0] for r in self.store.query("recent_feed_texts", feed=feed, n=LEARN_SAMPLE)]
         state = self._learn_state.setdefault(feed, _LearnState())
         state.pending, state.young = 0, len(stored) < LEARN_SAMPLE
-        samples = [p.cleaned.paragraphs for p in batch] + [t.split("\n\n") for t in stored if t]
+        samples = [c.paragraphs for c in batch] + [t.split("\n\n") for t in stored if t]
         return learned_mod.learn_source_boilerplate(
             samples,
             min_share=self.settings.learn_min_share,
             min_articles=self.settings.learn_min_articles,
         )
 
-    def _write(self, processed, hashes, updated_ids, fetch, result) -> None:
+    def _write(self, processed, hashes, updated_ids, fetches) -> None:
         now = utcnow()
         stories = {
             p.entry.article_id: self.stories.assign(
@@ -190,8 +309,7 @@ class Ingestor:
             aggregates.refresh(cur, [p.entry.article_id for p in processed])
             self._upsert_discovered(cur, processed, now)
             saved = self._save_learned(cur, processed)
-            if fetch is not None:
-                record_fetch(cur, fetch, result)
+            record_fetches(cur, fetches)
         if saved is not None:  # only once committed: a rolled-back batch stored nothing
             self._learn_state.setdefault(saved[0], _LearnState()).persisted = saved[1]
 
@@ -225,6 +343,47 @@ class Ingestor:
         return feed, stored | fresh
 
 
+def record_fetches(cur, fetches: Sequence[tuple[FetchRecord, IngestResult | None]]) -> None:
+    """`record_fetch` for each, in order. Many plain successful attempts of one feed (an
+    import of many files) take two statements instead of two each: the fetch rows in one
+    append, and the feed state folded as the sequential upserts would leave it."""
+    simple = len(fetches) > 1 and all(
+        f.ok and f.health is None and f.feed == fetches[0][0].feed for f, _ in fetches
+    )
+    if not simple:
+        for fetch, result in fetches:
+            record_fetch(cur, fetch, result)
+        return
+    rows = [
+        (f.feed, f.url, f.started_at, f.status, *_counts(r), f.duration_ms, f.error)
+        for f, r in fetches
+    ]
+    keys = ("feed", "url", "started_at", "status", "items_seen", "items_new", "items_updated",
+            "duration_ms", "error")  # fmt: skip
+    types = {"url": pa.string(), "status": pa.int32(), "duration_ms": pa.int32(),
+             "error": pa.string(), "started_at": pa.timestamp("us")}  # fmt: skip
+    cols = list(zip(*rows, strict=True))
+    table = pa.table({k: pa.array(list(c), types.get(k)) for k, c in zip(keys, cols, strict=True)})
+    insert_arrow(cur, "fetches", table)
+    last = fetches[-1][0]
+    etag = next((f.etag for f, _ in reversed(fetches) if f.etag is not None), None)
+    modified = next(
+        (f.last_modified for f, _ in reversed(fetches) if f.last_modified is not None), None
+    )
+    _upsert_state(cur, replace(last, etag=etag, last_modified=modified))
+
+
+def _counts(result: IngestResult | None) -> tuple[int, int, int]:
+    return (result.seen, result.new, result.updated) if result else (0, 0, 0)
+
+
+def _part_result(ids: Sequence[str], todo: set[str], known: dict[str, str]) -> IngestResult:
+    """One file's share of a batch that merged several files (an id is in one file only)."""
+    new = sum(1 for i in ids if i in todo and i not in known)
+    updated = sum(1 for i in ids if i in todo and i in known)
+    return IngestResult(len(ids), new, updated)
+
+
 def record_fetch(cur, fetch: FetchRecord, result: IngestResult | None) -> None:
     """Append the attempt to `fetches` and fold it into the feed's health row."""
     seen, new, updated = (result.seen, result.new, result.updated) if result else (0, 0, 0)
@@ -241,6 +400,22 @@ def record_fetch(cur, fetch: FetchRecord, result: IngestResult | None) -> None:
         duration_ms=fetch.duration_ms,
         error=fetch.error,
     )
+    _upsert_state(cur, fetch)
+    if fetch.health is not None:
+        h = fetch.health
+        sql.execute(
+            cur,
+            "health_update",
+            feed=fetch.feed,
+            gone=h.gone,
+            retry_after=h.retry_after,
+            fetch_url=h.fetch_url,
+            moved_to=h.moved_to,
+            redirect_count=h.redirect_count,
+        )
+
+
+def _upsert_state(cur, fetch: FetchRecord) -> None:
     sql.execute(
         cur,
         "upsert_feed_state",
@@ -254,15 +429,3 @@ def record_fetch(cur, fetch: FetchRecord, result: IngestResult | None) -> None:
         ok=fetch.ok,
         next_poll_at=fetch.next_poll_at,
     )
-    if fetch.health is not None:
-        h = fetch.health
-        sql.execute(
-            cur,
-            "health_update",
-            feed=fetch.feed,
-            gone=h.gone,
-            retry_after=h.retry_after,
-            fetch_url=h.fetch_url,
-            moved_to=h.moved_to,
-            redirect_count=h.redirect_count,
-        )

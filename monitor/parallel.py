@@ -1,21 +1,31 @@
-"""Cleaning + extraction of a batch in a process pool (the CPU-bound part of an ingest).
+"""The CPU-bound part of an ingest in a process pool: feed parsing, cleaning, extraction.
 
 Story assignment and the single DuckDB writer stay in the main process: both hold state
 (the story index, the write transaction) that must see every article in order. What the
-workers do is pure (`pipeline.process_entry`), so the pool returns exactly what the
-sequential path returns, in the same order.
+workers do is pure (`parse`, `pipeline.clean_only`, `pipeline.extract_cleaned`), so the
+pool returns exactly what the sequential path returns, in the same order.
+
+Work is submitted as a `Pending` handle (`submit_*`) so the caller can queue the next
+batch before it collects the current one; `result()` returns the items in order.
 
 Workers come from a fork server: forking the main process itself would copy DuckDB's
-threads and locks mid-flight. Each worker builds its Extractor once, in the initializer.
+threads and locks mid-flight. Each worker builds its Extractor once, in the initializer,
+and dies with its parent (Linux `PR_SET_PDEATHSIG`; the fork server itself exits when the
+main process goes away), so a SIGKILLed ingester leaves no workers behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +33,19 @@ from pathlib import Path
 from monitor.extract import Extractor
 from monitor.extract.officials import load_registry
 from monitor.models import FeedEntry
-from monitor.pipeline import ProcessedArticle, process_entry
+from monitor.pipeline import (
+    CleanedEntry,
+    ProcessedArticle,
+    clean_only,
+    extract_cleaned,
+    process_entry,
+)
 
 log = logging.getLogger(__name__)
 
-# Below this many entries the pickling round trip costs more than the work it spreads.
+# Below this many items the pickling round trip costs more than the work it spreads.
 MIN_PARALLEL = 8
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -45,14 +62,69 @@ class ExtractorSpec:
 _WORKER_EXTRACTOR: Extractor | None = None  # set once per worker process
 
 
-def _init_worker(spec: ExtractorSpec) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Exit when ``parent`` (the fork server) exits: the kernel's parent-death signal on
+    Linux, and a watchdog thread everywhere (also covers a parent that died before the
+    prctl call took effect)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - exotic libc
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _init_worker(spec: ExtractorSpec, parent: int | None = None) -> None:
     global _WORKER_EXTRACTOR
+    _die_with_parent(os.getppid() if parent is None else parent)
     _WORKER_EXTRACTOR = spec.build()
 
 
-def _process_chunk(entries: Sequence[FeedEntry], learned: frozenset[str]) -> list[ProcessedArticle]:
+def _worker_extractor() -> Extractor:
     assert _WORKER_EXTRACTOR is not None, "worker initializer did not run"
-    return [process_entry(e, _WORKER_EXTRACTOR, learned) for e in entries]
+    return _WORKER_EXTRACTOR
+
+
+# ---- what one chunk does (module-level: the pool pickles them by name)
+
+
+def _process_items(items, extractor, learned):
+    return [process_entry(e, extractor, learned) for e in items]
+
+
+def _clean_items(items, extractor, learned):
+    return [clean_only(e, learned) for e in items]
+
+
+def _extract_items(items, extractor):
+    return [extract_cleaned(c, extractor) for c in items]
+
+
+def _call_items(items, extractor, fn):
+    """Arbitrary picklable per-item function (e.g. feed parsing); one result per item."""
+    return [fn(*args) for args in items]
+
+
+_KINDS: dict[str, Callable] = {
+    "process": _process_items,
+    "clean": _clean_items,
+    "extract": _extract_items,
+    "call": _call_items,
+}
+
+
+def _run_chunk(kind: str, items: Sequence, *args) -> list:
+    return _KINDS[kind](items, _worker_extractor(), *args)
 
 
 def _chunks(items: Sequence, parts: int) -> list[Sequence]:
@@ -65,6 +137,31 @@ def _chunks(items: Sequence, parts: int) -> list[Sequence]:
             out.append(items[start:end])
         start = end
     return out
+
+
+class Pending:
+    """Work handed to the pool (or deferred, when too small to ship); `result()` returns
+    one result per submitted item, in order, and runs the work in-process if the pool
+    broke (a worker was OOM-killed) meanwhile."""
+
+    def __init__(self, pool: ProcessPool, kind: str, items: list, args: tuple, futures):
+        self._pool, self._kind, self._items, self._args = pool, kind, items, args
+        self._futures: list[Future] | None = futures
+        self._value: list | None = None
+
+    def result(self) -> list:
+        if self._value is None:
+            self._value = self._collect()
+        return self._value
+
+    def _collect(self) -> list:
+        if self._futures is not None:
+            try:
+                return [x for f in self._futures for x in f.result()]
+            except BrokenProcessPool:
+                log.warning("ingest worker pool broke; processing this batch in-process")
+                self._pool._restart()
+        return _KINDS[self._kind](self._items, self._pool.extractor, *self._args)
 
 
 class ProcessPool:
@@ -80,32 +177,68 @@ class ProcessPool:
 
     def _start(self) -> ProcessPoolExecutor:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["monitor.pipeline", "monitor.extract"])
+        ctx.set_forkserver_preload(["monitor.pipeline", "monitor.extract", "monitor.parse"])
         return ProcessPoolExecutor(
             self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.spec,)
         )
 
+    def _restart(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._start()
+
+    def submit(self, kind: str, items: Sequence, *args, min_parallel: int = MIN_PARALLEL):
+        items = list(items)
+        if len(items) < min_parallel:
+            return Pending(self, kind, items, args, None)
+        # Two chunks per worker: an uneven chunk (long articles) leaves less idle time.
+        try:
+            futures = [
+                self._pool.submit(_run_chunk, kind, chunk, *args)
+                for chunk in _chunks(items, self.workers * 2)
+            ]
+        except BrokenProcessPool:
+            self._restart()
+            return Pending(self, kind, items, args, None)
+        return Pending(self, kind, items, args, futures)
+
+    def submit_process(self, entries: Sequence[FeedEntry], learned=frozenset()) -> Pending:
+        return self.submit("process", entries, learned)
+
+    def submit_clean(self, entries: Sequence[FeedEntry], learned=frozenset()) -> Pending:
+        return self.submit("clean", entries, learned)
+
+    def submit_extract(self, cleaned: Sequence[CleanedEntry]) -> Pending:
+        return self.submit("extract", cleaned)
+
+    def submit_call(self, fn: Callable, arg_tuples: Sequence[tuple]) -> Pending:
+        """``fn(*args)`` for each tuple, one chunk per tuple (each is a whole feed file)."""
+        items = list(arg_tuples)
+        try:
+            futures = [self._pool.submit(_run_chunk, "call", [a], fn) for a in items]
+        except BrokenProcessPool:
+            self._restart()
+            return Pending(self, "call", items, (fn,), None)
+        return Pending(self, "call", items, (fn,), futures)
+
     def process(
         self, entries: Sequence[FeedEntry], learned: frozenset[str] = frozenset()
     ) -> list[ProcessedArticle]:
-        if len(entries) < MIN_PARALLEL:
-            return _local(entries, self.extractor, learned)
-        # Two chunks per worker: an uneven chunk (long articles) leaves less idle time.
-        chunks = _chunks(list(entries), self.workers * 2)
-        try:
-            results = self._pool.map(_process_chunk, chunks, [learned] * len(chunks))
-            return [p for chunk in results for p in chunk]
-        except BrokenProcessPool:  # a worker died (OOM kill): finish here, restart the pool
-            log.warning("ingest worker pool broke; processing this batch in-process")
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._start()
-            return _local(entries, self.extractor, learned)
+        return self.submit_process(entries, learned).result()
+
+    def clean(self, entries: Sequence[FeedEntry], learned=frozenset()) -> list[CleanedEntry]:
+        return self.submit_clean(entries, learned).result()
+
+    def extract(self, cleaned: Sequence[CleanedEntry]) -> list[ProcessedArticle]:
+        return self.submit_extract(cleaned).result()
+
+    def pids(self) -> list[int]:
+        return list(getattr(self._pool, "_processes", None) or {})
 
     def cpu_seconds(self) -> float:
         """CPU time the live workers have used (Linux /proc; 0.0 elsewhere). The workers are
         children of the fork server, so RUSAGE_CHILDREN never sees them."""
         total = 0.0
-        for pid in list(getattr(self._pool, "_processes", None) or {}):
+        for pid in self.pids():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except (OSError, IndexError):
@@ -126,4 +259,4 @@ class ProcessPool:
 def _local(
     entries: Sequence[FeedEntry], extractor: Extractor, learned: frozenset[str]
 ) -> list[ProcessedArticle]:
-    return [process_entry(e, extractor, learned) for e in entries]
+    return _process_items(entries, extractor, learned)

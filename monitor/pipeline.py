@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 
 from monitor import clean
+from monitor import learned as learned_mod
 from monitor.extract import Extractor
 from monitor.models import CleanedArticle, Extraction, FeedEntry
 
@@ -50,7 +51,41 @@ def with_page_metadata(entry: FeedEntry, cleaned: CleanedArticle) -> FeedEntry:
 def process_entry(
     entry: FeedEntry, extractor: Extractor, learned: frozenset[str] = frozenset()
 ) -> ProcessedArticle:
+    return extract_cleaned(clean_only(entry, learned), extractor)
+
+
+@dataclass(frozen=True)
+class CleanedEntry:
+    """An entry after cleaning, before extraction. ``source`` is the entry as parsed (what a
+    re-clean starts from); ``entry`` carries the page's own title/date when it had them."""
+
+    source: FeedEntry
+    entry: FeedEntry
+    cleaned: CleanedArticle
+
+
+def clean_only(entry: FeedEntry, learned: frozenset[str] = frozenset()) -> CleanedEntry:
     cleaned = clean_entry(entry, learned)
-    entry = with_page_metadata(entry, cleaned)
-    extraction = extractor.extract(cleaned.text, entry.published.date())
-    return ProcessedArticle(entry, cleaned, extraction)
+    return CleanedEntry(entry, with_page_metadata(entry, cleaned), cleaned)
+
+
+def extract_cleaned(c: CleanedEntry, extractor: Extractor) -> ProcessedArticle:
+    extraction = extractor.extract(c.cleaned.text, c.entry.published.date())
+    return ProcessedArticle(c.entry, c.cleaned, extraction)
+
+
+_KEYED_REMOVALS = ("duplicate-of-", "near-duplicate-of-")
+
+
+def touched_by(cleaned: CleanedArticle, keys: frozenset[str]) -> bool:
+    """Would cleaning again with ``keys`` added to the learned set change ``cleaned``?
+
+    Learned keys are checked after headline and rule matches, before (near-)duplicates: a
+    new key can only turn a kept paragraph, or one dropped as a (near-)duplicate, into
+    learned boilerplate. Articles with neither are cleaned exactly as before."""
+    if not keys:
+        return False
+    key = learned_mod.paragraph_key
+    return any(key(p) in keys for p in cleaned.paragraphs) or any(
+        r.reason.startswith(_KEYED_REMOVALS) and key(r.text) in keys for r in cleaned.removed
+    )

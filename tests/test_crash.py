@@ -104,7 +104,8 @@ def test_sigkill_at_random_points_loses_nothing_and_duplicates_nothing(feed_serv
 
     assert killed >= KILLS - 2, f"only {killed} of {KILLS} runs were killed mid-way"
     assert progress == sorted(progress), "a restart lost committed articles"
-    assert 0 < progress[-1] < FEEDS * ITEMS, "kills should have landed mid-ingest"
+    # (a faster ingest may finish before the last kills: some must still land mid-way)
+    assert any(0 < p < FEEDS * ITEMS for p in progress), "kills should have landed mid-ingest"
     con = duckdb.connect(str(db), read_only=True)
     try:
         total, distinct_ids, distinct_guids = con.execute(

@@ -87,3 +87,21 @@ def test_ingest_through_the_pool_stores_the_same_rows(tmp_path, pool) -> None:
     assert any(row[5] != row[0] for row in seq["articles"]), "copies must join a story"
     for table in seq:
         assert par[table] == seq[table], table
+
+
+def test_extraction_runs_once_per_article(tmp_path, monkeypatch) -> None:
+    """Cleaning, learning and re-cleaning come before extraction: no article is extracted
+    twice, although learning kicks in (and re-cleans) on the first batches of each feed."""
+    from monitor.extract import Extractor
+
+    calls = []
+    original = Extractor.extract
+
+    def counted(self, text, day):
+        calls.append(text)
+        return original(self, text, day)
+
+    monkeypatch.setattr(Extractor, "extract", counted)
+    _ingest_all(tmp_path / "seq.duckdb", None)
+    assert len(calls) == CFG.articles
+    assert _dump(tmp_path / "seq.duckdb")["learned"]
