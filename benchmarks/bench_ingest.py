@@ -32,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import feedparser  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from monitor import importer, ingest, pipeline, stories  # noqa: E402
+from monitor import ingest, parse, pipeline, stories  # noqa: E402
 from monitor.config import Settings  # noqa: E402
 from monitor.extract import Extractor  # noqa: E402
-from monitor.parallel import ExtractorSpec, ProcessPool  # noqa: E402
+from monitor.importer import import_files  # noqa: E402
+from monitor.parallel import ExtractorSpec, Pending, ProcessPool  # noqa: E402
 from monitor.runtime import build_extractor  # noqa: E402
 from monitor.store import open_store  # noqa: E402
 from monitor.synth import SynthConfig, iter_entries, write_feeds, write_pages  # noqa: E402
@@ -75,11 +76,11 @@ class StageClock:
 def instrumented(clock: StageClock):
     """Patch the stage functions with timing wrappers for the duration of one run."""
     targets = [
-        (importer, "_entries", "parse"),
+        (parse, "file_entries", "parse"),  # in this process only (not in pool workers)
         (ingest.Ingestor, "_known_hashes", "probe"),
         (pipeline, "clean_entry", "clean"),
         (Extractor, "extract", "extract"),
-        (ProcessPool, "process", "pool"),
+        (Pending, "result", "pool"),  # waiting for the workers (and unpickling)
         (ingest.Ingestor, "_learn", "learn"),
         (stories.StoryIndex, "assign", "stories"),
         (ingest.Ingestor, "_write", "write"),
@@ -102,11 +103,13 @@ class RunResult:
     stored: int
 
 
-def ingest_once(paths: list[Path], workers: int, clock: StageClock | None) -> RunResult:
+def ingest_once(
+    paths: list[Path], workers: int, clock: StageClock | None, batch_items: int
+) -> RunResult:
     """One import into a fresh database."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-db-"))
-    settings = Settings(db_path=tmp / "bench.duckdb")
-    store = open_store(settings.db_path)
+    settings = Settings(db_path=tmp / "bench.duckdb", import_batch_items=batch_items)
+    store = open_store(settings.db_path, memory_limit=settings.duckdb_memory_limit)
     pool = ProcessPool(ExtractorSpec(settings.officials_paths), workers) if workers else None
     try:
         extractor = pool.extractor if pool else build_extractor(settings)
@@ -118,7 +121,7 @@ def ingest_once(paths: list[Path], workers: int, clock: StageClock | None) -> Ru
             worker_cpu0 = pool.cpu_seconds()
         with instrumented(clock) if clock else ExitStack():
             t0, c0 = time.perf_counter(), time.process_time()
-            reports = importer.import_files(paths, ingestor)
+            reports = import_files(paths, ingestor)
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         if pool:
             cpu += pool.cpu_seconds() - worker_cpu0
@@ -161,11 +164,12 @@ def run(args: argparse.Namespace) -> None:
         mb = sum(p.stat().st_size for p in paths) / 1e6
         unit = "pages" if args.full_pages else "items"
         print(f"corpus: {args.articles} {unit} in {len(paths)} files ({mb:,.1f} MB), "
-              f"{args.sources} sources, workers={args.workers}")  # fmt: skip
+              f"{args.sources} sources, workers={args.workers}, "
+              f"batch items={args.batch_items}")  # fmt: skip
         rates, cpu_ms, clock = [], [], StageClock()
         for i in range(args.runs):
             # The stage wrappers cost a little: only the first run is instrumented.
-            r = ingest_once(paths, args.workers, clock if i == 0 else None)
+            r = ingest_once(paths, args.workers, clock if i == 0 else None, args.batch_items)
             rates.append(r.stored / r.wall)
             cpu_ms.append(r.cpu / r.stored * 1e3)
             print(f"run {i + 1}: {r.stored} stored in {r.wall:.2f} s = {rates[-1]:,.0f} "
@@ -201,6 +205,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--items-per-file", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=0, help="process pool size (0: none)")
+    parser.add_argument(
+        "--batch-items", type=int, default=Settings.import_batch_items,
+        help="import: consecutive files of one feed merged into batches of up to this many",
+    )  # fmt: skip
     parser.add_argument("--full-pages", action="store_true", help="HTML pages via trafilatura")
     parser.add_argument("--smoke", action="store_true", help="tiny run (300 items, 1 run)")
     args = parser.parse_args(argv)

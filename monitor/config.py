@@ -38,6 +38,12 @@ class Settings:
     story_window_days: int = 7
     demo_on_empty: bool = True
     admin_emails: tuple[str, ...] = ()  # who may add/remove feeds once sign-in is configured
+    # Processes that parse, clean and extract for the ingester (poller, import, demo);
+    # -1: min(2, CPUs). 0: everything in the ingesting process. Started on first use.
+    ingest_workers: int = -1
+    import_batch_items: int = 500  # consecutive files of one feed merged into one batch
+    duckdb_memory_limit: str | None = "512MB"  # DuckDB's buffer cache; None: its default
+    story_max_entries: int = 200_000  # story index cap (≈ 1 KB each), on top of the window
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -54,7 +60,18 @@ _ENV = {
     "MONITOR_REFRESH_SECONDS": ("refresh_s", int),
     "MONITOR_DEMO_ON_EMPTY": ("demo_on_empty", "bool"),
     "MONITOR_ADMIN_EMAILS": ("admin_emails", "list"),
+    "MONITOR_INGEST_WORKERS": ("ingest_workers", int),
+    "MONITOR_IMPORT_BATCH_ITEMS": ("import_batch_items", int),
+    "MONITOR_DUCKDB_MEMORY_LIMIT": ("duckdb_memory_limit", str),
+    "MONITOR_STORY_MAX_ENTRIES": ("story_max_entries", int),
 }
+
+
+def ingest_workers(settings: Settings) -> int:
+    """The pool size `ingest_workers` asks for (-1: min(2, CPUs))."""
+    if settings.ingest_workers >= 0:
+        return settings.ingest_workers
+    return min(2, os.cpu_count() or 1)
 
 
 def _coerce(value: Any, kind: Any) -> Any:

@@ -150,11 +150,13 @@ class Ingestor:
         """Store new and changed entries (all of them with `force`, as reprocess does)."""
         parts = [(fetch, None)] if fetch is not None else []
         batch = Batch(feed, tuple(entries), parts, force)
-        return self._finish(self._prepare(batch, {}))
+        return self._finish(self._prepare(batch, {}))[0]
 
-    def ingest_many(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, IngestResult]]:
+    def ingest_many(
+        self, batches: Iterable[Batch]
+    ) -> Iterator[tuple[Batch, IngestResult, list[IngestResult | None]]]:
         """`ingest` for each batch, in order, with the same rows as one call per batch; with
-        a pool, batch k+1 is parsed/cleaned/extracted by the workers while this process
+        a pool, batch k+1 is cleaned and extracted by the workers while this process
         groups and writes batch k (one batch of look-ahead: memory stays bounded).
 
         Batch k+1 is probed before batch k is written: the ids and hashes batch k is about
@@ -171,12 +173,13 @@ class Ingestor:
         while ahead:
             yield self._done(ahead.popleft(), inflight)
 
-    def _done(self, work: _Work, inflight: dict[str, str]) -> tuple[Batch, IngestResult]:
-        result = self._finish(work)
+    def _done(self, work: _Work, inflight: dict[str, str]):
+        """(batch, its result, one result per part)."""
+        result, parts = self._finish(work)
         for e in work.todo:  # stored now: the store answers for them again
             if inflight.get(e.article_id) == work.hashes[e.article_id]:
                 del inflight[e.article_id]
-        return work.batch, result
+        return work.batch, result, parts
 
     def _known_hashes(self, ids: list[str]) -> dict[str, str]:
         if not ids:
@@ -208,7 +211,7 @@ class Ingestor:
         state = self._learn_state.get(feed)
         return n > 0 and (state is None or state.young or state.pending + n >= RELEARN_EVERY)
 
-    def _finish(self, work: _Work) -> IngestResult:
+    def _finish(self, work: _Work) -> tuple[IngestResult, list[IngestResult | None]]:
         processed = self._process(work)
         known = work.known
         updated_ids = [p.entry.article_id for p in processed if p.entry.article_id in known]
@@ -220,7 +223,7 @@ class Ingestor:
             for record, ids in work.batch.parts
         ]
         self._write(processed, work.hashes, updated_ids, fetches)
-        return result
+        return result, [r for _, r in fetches]
 
     def _process(self, work: _Work) -> list[ProcessedArticle]:
         """Clean (with the feed's learned keys as they are now), learn when due, clean again

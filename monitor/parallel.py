@@ -20,6 +20,7 @@ import ctypes
 import logging
 import multiprocessing
 import os
+import select
 import signal
 import sys
 import threading
@@ -62,31 +63,58 @@ class ExtractorSpec:
 _WORKER_EXTRACTOR: Extractor | None = None  # set once per worker process
 
 
-def _die_with_parent(parent: int) -> None:
-    """Exit when ``parent`` (the fork server) exits: the kernel's parent-death signal on
-    Linux, and a watchdog thread everywhere (also covers a parent that died before the
-    prctl call took effect)."""
+def _die_with_parent(owner: int) -> None:
+    """Exit when ``owner`` (the process that made the pool) exits.
+
+    The workers are children of the fork server, and the fork server only exits once every
+    worker has closed its end of the "alive" pipe, so neither can wait for the other: each
+    worker watches the owner itself, from a thread blocked on a pidfd (Linux ≥ 5.3; readable
+    once the owner has exited, even before it is reaped), else polling every second. The
+    fork server then sees its last client go and exits too. PR_SET_PDEATHSIG also kills a
+    worker whose fork server dies first."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):  # pragma: no cover - exotic libc
             pass
-    if os.getppid() != parent:
+    try:
+        pidfd = os.pidfd_open(owner)
+    except ProcessLookupError:
         os._exit(1)
+    except (AttributeError, OSError):
+        pidfd = None
 
     def watch() -> None:
-        while True:
+        if pidfd is not None:
+            poller = select.poll()
+            poller.register(pidfd, select.POLLIN)
+            while not poller.poll(None):
+                pass
+            os._exit(1)
+        while _alive(owner):
             time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(1)
+        os._exit(1)
 
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
 
 
-def _init_worker(spec: ExtractorSpec, parent: int | None = None) -> None:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed owner stays a zombie until its own parent reaps it
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _init_worker(spec: ExtractorSpec, owner: int) -> None:
     global _WORKER_EXTRACTOR
-    _die_with_parent(os.getppid() if parent is None else parent)
+    _die_with_parent(owner)
     _WORKER_EXTRACTOR = spec.build()
 
 
@@ -169,22 +197,39 @@ class ProcessPool:
     over ``workers`` processes. ``extractor`` (built from the same spec) handles small
     batches and the fallback after a worker crash."""
 
-    def __init__(self, spec: ExtractorSpec, workers: int = 2, extractor: Extractor | None = None):
+    def __init__(
+        self,
+        spec: ExtractorSpec,
+        workers: int = 2,
+        extractor: Extractor | None = None,
+        lazy: bool = False,
+    ):
         self.spec = spec
         self.workers = max(1, workers)
         self.extractor = extractor or spec.build()
-        self._pool = self._start()
+        self._executor: ProcessPoolExecutor | None = None if lazy else self._start()
+
+    @property
+    def _pool(self) -> ProcessPoolExecutor:
+        """The executor, started on first use (a runtime that never ingests forks nothing)."""
+        if self._executor is None:
+            self._executor = self._start()
+        return self._executor
 
     def _start(self) -> ProcessPoolExecutor:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["monitor.pipeline", "monitor.extract", "monitor.parse"])
         return ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.spec,)
+            self.workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(self.spec, os.getpid()),
         )
 
     def _restart(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = self._start()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._start()
 
     def submit(self, kind: str, items: Sequence, *args, min_parallel: int = MIN_PARALLEL):
         items = list(items)
@@ -232,7 +277,7 @@ class ProcessPool:
         return self.submit_extract(cleaned).result()
 
     def pids(self) -> list[int]:
-        return list(getattr(self._pool, "_processes", None) or {})
+        return list(getattr(self._executor, "_processes", None) or {})
 
     def cpu_seconds(self) -> float:
         """CPU time the live workers have used (Linux /proc; 0.0 elsewhere). The workers are
@@ -247,7 +292,9 @@ class ProcessPool:
         return total
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
     def __enter__(self) -> ProcessPool:
         return self

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-from dataclasses import dataclass
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
@@ -134,3 +137,87 @@ def _dedupe(entries: tuple[FeedEntry, ...]) -> tuple[FeedEntry, ...]:
     """A feed listing one guid twice keeps the last copy (feeds append corrections)."""
     by_id = {e.article_id: e for e in entries}
     return tuple(by_id.values())
+
+
+# ---- local files (the importer; runs in the pool's workers: bytes in, entries out)
+
+SCRAPED_HEADER = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\b")
+_HTML_START = re.compile(rb"^\s*(<!doctype html|<html)", re.IGNORECASE)
+_FEED_START = re.compile(rb"<(rss|feed|rdf:RDF)\b", re.IGNORECASE)
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
+
+
+def detect_kind(data: bytes, suffix: str = "") -> str:
+    """feed | page | scraped | text, from the first bytes (a .xml file is always a feed)."""
+    head = data[:2048]
+    if suffix.lower() in FEED_SUFFIXES:
+        return "feed"
+    if SCRAPED_HEADER.match(head.decode("utf-8", "replace")):
+        return "scraped"
+    if _FEED_START.search(head):
+        return "feed"
+    if _HTML_START.match(head):
+        return "page"
+    return "feed" if head.lstrip().startswith(b"<?xml") else "text"
+
+
+def document_entry(path: Path, text: str, kind: str, source: str, now: datetime) -> FeedEntry:
+    """A single document (page or text) as one entry of the pseudo-feed `source`."""
+    guid = f"file:{path.name}"
+    return FeedEntry(
+        article_id=article_id(source, guid, None, None), feed=source, guid=guid, url=None,
+        title=None, published=now, published_source="fetched", author=None, language=None,
+        summary=None, raw_content=text, raw_kind=kind,
+    )  # fmt: skip
+
+
+def file_entries(
+    path: Path, data: bytes, source: str | None, now: datetime
+) -> tuple[str, tuple[FeedEntry, ...]]:
+    """(feed name, entries) of one local file. Raises FeedParseError for a malformed feed."""
+    kind = detect_kind(data, path.suffix)
+    if kind == "feed":
+        parsed = parse_feed(data, source or "import", now)
+        feed = source or (parsed.title or path.stem).strip()
+        if feed != "import":  # ids and names follow the feed's own title
+            return feed, _renamed(parsed.entries, feed)
+        return feed, parsed.entries
+    text = data.decode("utf-8", errors="replace")
+    feed = source or "import"
+    return feed, (document_entry(path, text, kind, feed, now),)
+
+
+def _renamed(entries: Sequence[FeedEntry], feed: str) -> tuple[FeedEntry, ...]:
+    """The entries as parse_feed(data, feed) returns them, without parsing twice (feedparser
+    is the costliest step of an import): the id basis does not depend on the feed name."""
+    return tuple(
+        replace(e, feed=feed, article_id=article_id(feed, e.guid, e.url, e.title)) for e in entries
+    )
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What a worker hands back for one local file: entries and their content hashes, or
+    why the file is skipped."""
+
+    path: Path
+    now: datetime
+    feed: str | None = None
+    entries: tuple[FeedEntry, ...] = ()
+    hashes: dict[str, str] | None = None
+    error: str | None = None
+
+
+def parse_file(path: Path, source: str | None, now: datetime) -> ParsedFile:
+    from monitor.pipeline import content_hash  # (pipeline imports the cleaner: keep it lazy)
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return ParsedFile(path, now, error=f"cannot read: {exc.strerror or exc}")
+    try:
+        feed, entries = file_entries(Path(path), data, source, now)
+    except FeedParseError as exc:
+        return ParsedFile(path, now, error=f"malformed feed: {exc}")
+    hashes = {e.article_id: content_hash(e) for e in entries}
+    return ParsedFile(path, now, feed, entries, hashes)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from monitor.config import Settings
+from monitor.config import Settings, ingest_workers
 from monitor.extract import Extractor
 from monitor.extract.officials import load_registry
 from monitor.feeds import load_feeds
 from monitor.importer import ImportReport, import_files
 from monitor.ingest import Ingestor
+from monitor.parallel import ExtractorSpec, ProcessPool
 from monitor.poller import Poller
 from monitor.store import Store, open_store, utcnow
 
@@ -32,18 +33,35 @@ class Runtime:
         return self.ingestor.extractor
 
     def poller(self) -> Poller:
-        return Poller(self.store, self.ingestor, self.settings,
-                      lambda: load_feeds(self.settings.feeds_path))
+        return Poller(
+            self.store, self.ingestor, self.settings, lambda: load_feeds(self.settings.feeds_path)
+        )
 
     def close(self) -> None:
-        self.store.close()
+        try:
+            if self.ingestor.pool is not None:
+                self.ingestor.pool.close()
+        finally:
+            self.store.close()
 
 
 def open_runtime(settings: Settings, read_only: bool = False) -> Runtime:
-    store = open_store(settings.db_path, read_only=read_only)
+    """Store + ingestor. A read-write runtime gets a process pool of
+    `settings.ingest_workers` (its workers start on the first batch worth shipping)."""
+    store = open_store(
+        settings.db_path, read_only=read_only, memory_limit=settings.duckdb_memory_limit
+    )
+    pool = None
     try:
-        return Runtime(settings, store, Ingestor(store, build_extractor(settings), settings))
+        extractor = build_extractor(settings)
+        workers = 0 if read_only else ingest_workers(settings)
+        if workers > 0:
+            spec = ExtractorSpec(tuple(settings.officials_paths))
+            pool = ProcessPool(spec, workers, extractor=extractor, lazy=True)
+        return Runtime(settings, store, Ingestor(store, extractor, settings, pool=pool))
     except BaseException:
+        if pool is not None:
+            pool.close()
         store.close()
         raise
 
@@ -54,8 +72,9 @@ def demo_end(now: datetime | None = None) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
-def load_demo(runtime: Runtime, out_dir: Path | None = None, days: int = 130,
-              end: datetime | None = None) -> list[ImportReport]:
+def load_demo(
+    runtime: Runtime, out_dir: Path | None = None, days: int = 130, end: datetime | None = None
+) -> list[ImportReport]:
     """Generate the demo corpus as feed files and import them through the real import path."""
     from monitor.demo import write_demo_corpus
 

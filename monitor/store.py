@@ -53,13 +53,26 @@ def _holder(message: str) -> str:
     return f"process {pid.group(1)}" + (f" ({cmd})" if cmd else "")
 
 
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database file, creating its folder; raise DatabaseLocked with who holds it."""
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
+
+
+def connect(
+    path: Path, read_only: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the database file, creating its folder; raise DatabaseLocked with who holds it.
+    ``memory_limit`` (e.g. "512MB") caps DuckDB's buffer cache (default: 80% of RAM). It is
+    SET after connecting, not passed as connect config: DuckDB refuses a second connection
+    to the same file with another config, and other code in the process opens one."""
     path = Path(path)
+    if memory_limit and not _MEMORY.fullmatch(memory_limit):
+        raise StoreError(f"memory limit {memory_limit!r} is not a size such as 512MB")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{memory_limit}'")  # checked against _MEMORY
+        return con
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseLocked(
@@ -107,8 +120,8 @@ def _apply(con: duckdb.DuckDBPyConnection, version: int, file: Path) -> None:
         raise
 
 
-def open_store(path: Path, read_only: bool = False) -> Store:
-    con = connect(path, read_only=read_only)
+def open_store(path: Path, read_only: bool = False, memory_limit: str | None = None) -> Store:
+    con = connect(path, read_only=read_only, memory_limit=memory_limit)
     try:
         if read_only:
             _check_readable(con, path)

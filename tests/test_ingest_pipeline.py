@@ -1,0 +1,159 @@
+"""The pipelined ingest (ingest_many, the importer's parse-in-workers and grouping) stores
+exactly what one `ingest` per batch stores, and the pool's workers die with their parent."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor.config import Settings
+from monitor.importer import import_files
+from monitor.ingest import Batch, Ingestor
+from monitor.parallel import ExtractorSpec, ProcessPool
+from monitor.runtime import open_runtime
+from monitor.store import open_store
+from monitor.synth import SynthConfig, iter_entries, write_feeds
+from tests.conftest import REPO
+from tests.test_parallel import _dump
+
+CFG = SynthConfig(articles=200, sources=4, seed=11)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    with ProcessPool(ExtractorSpec(), workers=2) as p:
+        yield p
+
+
+def _batches() -> list[Batch]:
+    """Batches of 25 per feed; every third batch repeats the previous one's last 5 entries
+    (two of them with a changed body): known, unchanged and updated ids across batches
+    that are in flight together."""
+    entries = sorted(iter_entries(CFG), key=lambda e: (e.feed, e.published))
+    out: list[Batch] = []
+    for i in range(0, len(entries), 25):
+        chunk = list(entries[i : i + 25])
+        if out and len(out) % 3 == 0 and out[-1].feed == chunk[0].feed:
+            again = list(out[-1].entries[-5:])
+            again[0] = dataclasses.replace(
+                again[0], raw_content=again[0].raw_content + "<p>Fix.</p>"
+            )
+            again[1] = dataclasses.replace(again[1], title=(again[1].title or "") + " (updated)")
+            chunk = again + chunk
+        out.append(Batch(chunk[0].feed, tuple(chunk)))
+    return out
+
+
+def _store(db: Path, pool: ProcessPool | None, many: bool) -> list:
+    settings = Settings(db_path=db, learn_min_articles=5)
+    store = open_store(db)
+    try:
+        extractor = pool.extractor if pool else ExtractorSpec().build()
+        ingestor = Ingestor(store, extractor, settings, pool=pool)
+        if many:
+            return [r for _, r, _ in ingestor.ingest_many(_batches())]
+        return [ingestor.ingest(b.feed, b.entries) for b in _batches()]
+    finally:
+        store.close()
+
+
+def test_ingest_many_stores_what_one_ingest_per_batch_stores(tmp_path, pool) -> None:
+    expected = _store(tmp_path / "one.duckdb", None, many=False)
+    assert any(r.updated for r in expected) and any(r.unchanged for r in expected)
+    reference = _dump(tmp_path / "one.duckdb")
+    assert reference["learned"]
+    for name, p in (("seq", None), ("pool", pool)):
+        assert _store(tmp_path / f"{name}.duckdb", p, many=True) == expected, name
+        got = _dump(tmp_path / f"{name}.duckdb")
+        for table in reference:
+            assert got[table] == reference[table], (name, table)
+
+
+def _import(db: Path, paths: list[Path], workers: int, batch_items: int = 500):
+    settings = Settings(db_path=db, ingest_workers=workers, import_batch_items=batch_items)
+    rt = open_runtime(settings)
+    try:
+        reports = import_files(paths, rt.ingestor)
+        fetches = rt.store.con.execute(
+            "SELECT feed, url, items_seen, items_new, items_updated FROM fetches ORDER BY url"
+        ).fetchall()
+        states = rt.store.con.execute("SELECT feed, url FROM feed_state ORDER BY feed").fetchall()
+        return reports, fetches, states
+    finally:
+        rt.close()
+
+
+def test_import_parses_in_the_workers_and_stores_the_same(tmp_path) -> None:
+    paths = list(write_feeds(dataclasses.replace(CFG, items_per_file=10), tmp_path / "feeds"))
+    paths.append(paths[0])  # the same file again: all unchanged
+    bad = tmp_path / "feeds" / "broken.xml"
+    bad.write_bytes(b"  \n")
+    paths.insert(3, bad)
+    seq = _import(tmp_path / "seq.duckdb", paths, workers=0)
+    par = _import(tmp_path / "par.duckdb", paths, workers=2)
+    assert [r.line() for r in par[0]] == [r.line() for r in seq[0]]
+    assert par[1:] == seq[1:]
+    for table, rows in _dump(tmp_path / "seq.duckdb").items():
+        assert _dump(tmp_path / "par.duckdb")[table] == rows, table
+    reports = seq[0]
+    assert "SKIPPED" in reports[3].line()
+    assert reports[-1].result.new == 0 and reports[-1].result.unchanged == 10
+    assert sum(r.result.new for r in reports if r.result) == CFG.articles
+    assert len(seq[1]) == len(paths) - 1  # one fetch row per imported file
+    assert len(seq[2]) == CFG.sources  # one health row per feed
+    files = _import(tmp_path / "files.duckdb", paths, workers=0, batch_items=1)
+    assert [r.line() for r in files[0]] == [r.line() for r in reports]  # per-file batches
+
+
+def test_runtime_sets_the_duckdb_memory_limit(tmp_path) -> None:
+    rt = open_runtime(Settings(db_path=tmp_path / "m.duckdb", duckdb_memory_limit="256MB"))
+    try:
+        limit = rt.store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        assert limit.replace(" ", "").upper() in {"256.0MB", "244.1MIB", "256MB", "244.1MB"}
+    finally:
+        rt.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
+def test_workers_die_when_the_parent_is_sigkilled(tmp_path) -> None:
+    script = textwrap.dedent("""
+        import sys, time
+        from monitor.parallel import ExtractorSpec, ProcessPool
+        from monitor.synth import SynthConfig, iter_entries
+        if __name__ == "__main__":
+            pool = ProcessPool(ExtractorSpec(), workers=2)
+            pool.process(list(iter_entries(SynthConfig(articles=16, sources=1))))
+            print(*pool.pids(), flush=True)
+            time.sleep(600)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, env=env, cwd=REPO, text=True
+    )
+    try:
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert len(pids) == 2 and all(_alive(p) for p in pids)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    deadline = time.monotonic() + 15
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in pids), "pool workers outlived their SIGKILLed parent"
