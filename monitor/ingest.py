@@ -129,7 +129,11 @@ class Ingestor:
 
     def _warm_story_index(self) -> StoryIndex:
         window = timedelta(days=self.settings.story_window_days)
-        index = StoryIndex(threshold=self.settings.story_threshold, window=window)
+        index = StoryIndex(
+            threshold=self.settings.story_threshold,
+            window=window,
+            max_entries=self.settings.story_max_entries,
+        )
         for art_id, text, published in self.store.query("recent_story_texts", days=window.days):
             index.assign(art_id, text or "", published)
         return index

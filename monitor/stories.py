@@ -9,7 +9,8 @@ because two briefings by the same spokesperson share names and vocabulary but fe
 Memory is bounded by a time window: entries older than ``window`` before the newest
 ``published`` seen are evicted — but the ``keep_at_least`` newest entries always stay, so a
 backfill that imports one source's months of history before the next source's still finds
-the copies (a live poller, which sees news in time order, is bounded by the window).
+the copies (a live poller, which sees news in time order, is bounded by the window) — and
+by ``max_entries`` (the oldest go first), whatever the window holds.
 """
 
 from __future__ import annotations
@@ -66,15 +67,22 @@ def minhash_of(text: str, num_perm: int = 64) -> LeanMinHash | None:
 
 
 def _minhash(tokens: list[str], num_perm: int) -> LeanMinHash | None:
-    if not tokens:
+    hashvalues = _signature(tokens, num_perm)
+    if hashvalues is None:
         return None
     template = _template(num_perm)
-    a, b = template.permutations
+    return LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
+
+
+def _signature(tokens: list[str], num_perm: int) -> np.ndarray | None:
+    """The MinHash hash values (uint32, ``num_perm`` of them), or None without words."""
+    if not tokens:
+        return None
+    a, b = _template(num_perm).permutations
     # What MinHash.update_batch computes for the "affine32" scheme, minus its per-item
     # Python loop over hashfunc: premix, permute, column-wise minimum.
     hv = _fmix32(_shingle_hashes(tokens).astype(np.uint32)).reshape(-1, 1)
-    hashvalues = (hv * a + b).min(axis=0)
-    return LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
+    return (hv * a + b).min(axis=0).astype(np.uint32)
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -92,7 +100,11 @@ def body_hash(text: str) -> str:
 
 
 def _digest(tokens: list[str]) -> str:
-    return hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=16).hexdigest()
+    return _digest_bytes(tokens).hex()
+
+
+def _digest_bytes(tokens: list[str]) -> bytes:
+    return hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=16).digest()
 
 
 @dataclass(frozen=True)
@@ -102,16 +114,14 @@ class StoryMatch:
     is_new_story: bool
 
 
-@dataclass(frozen=True)
-class _Entry:
-    story_id: str
-    published: datetime
-    body_hash: str
-    minhash: LeanMinHash | None
-
-
 class StoryIndex:
-    """Assigns each article to a story; the story id is the id of its first article."""
+    """Assigns each article to a story; the story id is the id of its first article.
+
+    Compact layout (~1.5 KB per entry instead of ~6 KB with datasketch objects): sketches
+    are rows of one uint32 matrix, LSH buckets are plain dicts from a band's hash to a
+    matrix row (a list of rows when several share it), an entry is one tuple. The banding
+    (b bands of r rows) is datasketch's optimum for the threshold, so the candidates are
+    the ones MinHashLSH would return; each is verified with the estimated Jaccard."""
 
     def __init__(
         self,
@@ -119,16 +129,25 @@ class StoryIndex:
         num_perm: int = 64,
         window: timedelta = timedelta(days=7),
         keep_at_least: int = 50_000,
+        max_entries: int | None = None,
     ) -> None:
         self.threshold = threshold
         self.keep_at_least = keep_at_least
+        self.max_entries = max_entries
         self.num_perm = num_perm
         self.window = window
         # Copies score far above the threshold (0.8+), so balanced LSH weights lose no
         # copies and keep the number of candidates to verify small.
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._entries: dict[str, _Entry] = {}
-        self._by_hash: dict[str, str] = {}  # body hash → article id of its first holder
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._b, self._r = lsh.b, lsh.r
+        self._bands: list[dict[int, int | list[int]]] = [{} for _ in range(self._b)]
+        self._sigs = np.zeros((1024, num_perm), dtype=np.uint32)
+        self._free: list[int] = []
+        self._used = 0  # rows of _sigs handed out so far
+        # article id → (story id, published, body digest, sketch row or -1)
+        self._entries: dict[str, tuple[str, datetime, bytes, int]] = {}
+        self._by_hash: dict[bytes, str] = {}  # body digest → article id of its first holder
+        self._row_ids: dict[int, str] = {}  # sketch row → article id
         self._heap: list[tuple[datetime, str]] = []  # (published, article id) for eviction
         self._newest: datetime | None = None
         self._since_prune = 0
@@ -141,34 +160,51 @@ class StoryIndex:
         known = self._entries.get(article_id)
         tokens = _tokens(text)
         # A wordless body is no evidence of copying: it never joins, nor is it joined.
-        digest = _digest(tokens) if tokens else ""
-        if known is not None and known.body_hash == digest:
-            return StoryMatch(known.story_id, 1.0, False)  # same article fed again
+        digest = _digest_bytes(tokens) if tokens else b""
+        if known is not None and known[2] == digest:
+            return StoryMatch(known[0], 1.0, False)  # same article fed again
         if known is not None:
             self._forget(article_id)  # the article was updated: place its new text afresh
-        story_id, similarity, minhash = self._match(digest, tokens)
-        self._remember(article_id, story_id or article_id, published, digest, minhash)
+        story_id, similarity, sig = self._match(digest, tokens)
+        self._remember(article_id, story_id or article_id, published, digest, sig)
         if story_id is None:
             return StoryMatch(article_id, 1.0, True)
         return StoryMatch(story_id, similarity, False)
 
     def _match(
-        self, digest: str, tokens: list[str]
-    ) -> tuple[str | None, float, LeanMinHash | None]:
+        self, digest: bytes, tokens: list[str]
+    ) -> tuple[str | None, float, np.ndarray | None]:
         """(story id or None, similarity, sketch to index — None for exact copies)."""
         holder = self._by_hash.get(digest)
         if holder is not None:  # exact copy: the dict is far cheaper than hashing
-            return self._entries[holder].story_id, 1.0, None
-        minhash = _minhash(tokens, self.num_perm)
-        best = self._best_candidate(minhash) if minhash is not None else None
-        return (*(best or (None, 0.0)), minhash)
+            return self._entries[holder][0], 1.0, None
+        sig = _signature(tokens, self.num_perm)
+        best = self._best_candidate(sig) if sig is not None else None
+        return (*(best or (None, 0.0)), sig)
 
-    def _best_candidate(self, minhash: LeanMinHash) -> tuple[str, float] | None:
+    def _band_keys(self, sig: np.ndarray) -> list[int]:
+        r = self._r
+        return [hash(sig[i * r : (i + 1) * r].tobytes()) for i in range(self._b)]
+
+    def _best_candidate(self, sig: np.ndarray) -> tuple[str, float] | None:
+        rows: set[int] = set()
+        for band, key in zip(self._bands, self._band_keys(sig), strict=True):
+            hit = band.get(key)
+            if hit is None:
+                continue
+            if isinstance(hit, int):
+                rows.add(hit)
+            else:
+                rows.update(hit)
+        if not rows:
+            return None
+        order = sorted(rows)
+        same = np.count_nonzero(self._sigs[order] == sig, axis=1)
         best: tuple[str, float] | None = None
-        for key in self._lsh.query(minhash):
-            similarity = minhash.jaccard(self._entries[key].minhash)
+        for row, n in zip(order, same.tolist(), strict=True):
+            similarity = float(n) / float(self.num_perm)
             if similarity >= self.threshold and (best is None or similarity > best[1]):
-                best = (self._entries[key].story_id, similarity)
+                best = (self._entries[self._row_ids[row]][0], similarity)
         return best
 
     def _remember(
@@ -176,17 +212,37 @@ class StoryIndex:
         article_id: str,
         story_id: str,
         published: datetime,
-        digest: str,
-        minhash: LeanMinHash | None,
+        digest: bytes,
+        sig: np.ndarray | None,
     ) -> None:
-        entry = _Entry(story_id, published, digest, minhash)
-        self._entries[article_id] = entry
+        row = -1
+        if sig is not None:  # exact copies need no sketch: the hash finds them
+            row = self._row()
+            self._sigs[row] = sig
+            self._row_ids[row] = article_id
+            for band, key in zip(self._bands, self._band_keys(sig), strict=True):
+                hit = band.get(key)
+                if hit is None:
+                    band[key] = row
+                elif isinstance(hit, int):
+                    band[key] = [hit, row]
+                else:
+                    hit.append(row)
+        self._entries[article_id] = (story_id, published, digest, row)
         if digest:
             self._by_hash.setdefault(digest, article_id)
-        if minhash is not None:  # exact copies need no sketch: the hash finds them
-            self._lsh.insert(article_id, minhash, check_duplication=False)
         heapq.heappush(self._heap, (published, article_id))
         self._advance(published)
+
+    def _row(self) -> int:
+        if self._free:
+            return self._free.pop()
+        if self._used == len(self._sigs):
+            grown = np.zeros((2 * len(self._sigs), self.num_perm), dtype=np.uint32)
+            grown[: self._used] = self._sigs
+            self._sigs = grown
+        self._used += 1
+        return self._used - 1
 
     def _advance(self, published: datetime) -> None:
         if self._newest is None or published > self._newest:
@@ -196,7 +252,8 @@ class StoryIndex:
             self.prune()
 
     def prune(self) -> int:
-        """Evict entries published more than ``window`` before the newest; returns how many."""
+        """Evict entries published more than ``window`` before the newest (down to
+        ``keep_at_least``), then the oldest beyond ``max_entries``; returns how many."""
         self._since_prune = 0
         if self._newest is None:
             return 0
@@ -205,14 +262,30 @@ class StoryIndex:
         while self._heap and self._heap[0][0] < cutoff and len(self) > self.keep_at_least:
             _, article_id = heapq.heappop(self._heap)
             entry = self._entries.get(article_id)
-            if entry is not None and entry.published < cutoff:
+            if entry is not None and entry[1] < cutoff:
+                self._forget(article_id)
+                evicted += 1
+        cap = self.max_entries
+        while cap is not None and len(self) > cap and self._heap:
+            published, article_id = heapq.heappop(self._heap)
+            entry = self._entries.get(article_id)
+            if entry is not None and entry[1] == published:  # else a stale heap item
                 self._forget(article_id)
                 evicted += 1
         return evicted
 
     def _forget(self, article_id: str) -> None:
-        entry = self._entries.pop(article_id)
-        if entry.minhash is not None:
-            self._lsh.remove(article_id)
-        if self._by_hash.get(entry.body_hash) == article_id:
-            del self._by_hash[entry.body_hash]
+        _, _, digest, row = self._entries.pop(article_id)
+        if row >= 0:
+            for band, key in zip(self._bands, self._band_keys(self._sigs[row]), strict=True):
+                hit = band.get(key)
+                if hit == row:
+                    del band[key]
+                elif isinstance(hit, list):
+                    hit.remove(row)
+                    if len(hit) == 1:
+                        band[key] = hit[0]
+            del self._row_ids[row]
+            self._free.append(row)
+        if self._by_hash.get(digest) == article_id:
+            del self._by_hash[digest]

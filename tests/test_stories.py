@@ -142,3 +142,17 @@ def test_backfill_out_of_time_order_keeps_recent_entries_findable():
         index.assign(f"a{i}", body, base + timedelta(days=i / 3))
     old_copy = index.assign("b0", "Dateline. " + bodies[0], base + timedelta(hours=2))
     assert old_copy.story_id == "a0" and not old_copy.is_new_story
+
+
+def test_max_entries_caps_the_index_oldest_first() -> None:
+    index = StoryIndex(window=timedelta(days=365), keep_at_least=0, max_entries=100)
+    for i in range(1000):
+        text = f"Item {i}: " + " ".join(f"w{i}x{k}" for k in range(30))
+        index.assign(f"id{i}", text, T0 + timedelta(minutes=i))
+    index.prune()
+    assert len(index) == 100
+    # the newest stay findable (exact and near copies), the oldest are gone
+    newest = "Item 999: " + " ".join(f"w999x{k}" for k in range(30))
+    assert index.assign("copy", newest, T0 + timedelta(days=1)).story_id == "id999"
+    oldest = "Item 0: " + " ".join(f"w0x{k}" for k in range(30))
+    assert index.assign("again", oldest, T0 + timedelta(days=1)).is_new_story
