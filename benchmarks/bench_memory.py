@@ -44,21 +44,25 @@ def rss_mb(pid: int | str = "self") -> tuple[float, float]:
 def worker_peak_mb(pool: ProcessPool | None) -> float:
     if pool is None:
         return 0.0
-    pids = list(getattr(pool._pool, "_processes", None) or {})
+    pids = pool.pids()
     return max((rss_mb(pid)[1] for pid in pids if Path(f"/proc/{pid}").exists()), default=0.0)
 
 
 def run(args: argparse.Namespace) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="bench-memory-", dir=args.scratch))
     db = scratch / "memory.duckdb"
-    settings = Settings(db_path=db)
-    store = open_store(db)
+    settings = Settings(
+        db_path=db, duckdb_memory_limit=args.memory_limit or None, story_max_entries=args.story_max
+    )
+    store = open_store(db, memory_limit=settings.duckdb_memory_limit)
     pool = ProcessPool(ExtractorSpec(), args.workers) if args.workers else None
     extractor = pool.extractor if pool else build_extractor(settings)
     ingestor = Ingestor(store, extractor, settings, **({"pool": pool} if pool else {}))
     cfg = SynthConfig(articles=args.articles, days=args.days, sources=args.sources)
     print(f"target: {args.articles} articles over {args.days} days, {args.sources} sources, "
-          f"workers={args.workers}, chunk={args.chunk_files} files", flush=True)  # fmt: skip
+          f"workers={args.workers}, chunk={args.chunk_files} files, "
+          f"memory_limit={settings.duckdb_memory_limit}, story cap={args.story_max}",
+          flush=True)  # fmt: skip
     t_start = time.perf_counter()
     chunk: list[Path] = []
     try:
@@ -104,6 +108,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk-files", type=int, default=400, help="files per import chunk")
     parser.add_argument("--scratch", default=None, help="folder for the database and feeds")
+    parser.add_argument("--memory-limit", default=Settings.duckdb_memory_limit,
+                        help="DuckDB memory_limit ('' for DuckDB's default, 80%% of RAM)")
+    parser.add_argument("--story-max", type=int, default=Settings.story_max_entries,
+                        help="story index cap (entries)")
     parser.add_argument("--smoke", action="store_true", help="tiny run (300 articles)")
     args = parser.parse_args(argv)
     if args.smoke:
