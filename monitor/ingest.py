@@ -110,6 +110,22 @@ class _Work:
     def todo_ids(self) -> set[str]:
         return {e.article_id for e in self.todo}
 
+    @property
+    def feeds(self) -> set[str]:
+        """The feeds whose stored articles this batch reads (learning) or writes."""
+        return {self.batch.feed} | {e.feed for e in self.batch.entries}
+
+
+@dataclass
+class _Ready:
+    """A processed batch waiting for its group's transaction."""
+
+    work: _Work
+    processed: list[ProcessedArticle]
+    updated_ids: list[str]
+    result: IngestResult
+    fetches: list[tuple[FetchRecord, IngestResult | None]]
+
 
 @dataclass
 class Ingestor:
@@ -154,36 +170,59 @@ class Ingestor:
         """Store new and changed entries (all of them with `force`, as reprocess does)."""
         parts = [(fetch, None)] if fetch is not None else []
         batch = Batch(feed, tuple(entries), parts, force)
-        return self._finish(self._prepare(batch, {}))[0]
+        ready = self._ready(self._prepare(batch, {}))
+        self._write([ready])
+        return ready.result
 
     def ingest_many(
-        self, batches: Iterable[Batch]
+        self, batches: Iterable[Batch], group_items: int | None = None
     ) -> Iterator[tuple[Batch, IngestResult, list[IngestResult | None]]]:
-        """`ingest` for each batch, in order, with the same rows as one call per batch; with
-        a pool, batch k+1 is cleaned and extracted by the workers while this process
-        groups and writes batch k (one batch of look-ahead: memory stays bounded).
+        """`ingest` for each batch, in order, with the same rows as one call per batch.
 
-        Batch k+1 is probed before batch k is written: the ids and hashes batch k is about
-        to write stand in for the store (`inflight`), so a repeated article is seen as
-        known, exactly as after k's commit."""
+        With a pool, batch k+1 is cleaned and extracted by the workers while this process
+        learns, groups stories and writes batch k (one batch of look-ahead: memory stays
+        bounded). Consecutive batches of different feeds share one transaction, up to
+        ``group_items`` articles (default `Settings.import_batch_items`): a transaction and
+        its dozen statements cost ~100 ms whatever their size, so a stream of small batches
+        (300 feeds of a few items each) pays it once per group. A feed's next batch is only
+        processed once its previous one is written (learning reads the stored texts).
+
+        A batch is probed before the batches ahead of it are written: the ids and hashes
+        they are about to write stand in for the store (`inflight`), so a repeated article
+        is seen as known, exactly as after their commit. Results come once written."""
+        limit = group_items or self.settings.import_batch_items
         inflight: dict[str, str] = {}
         ahead: deque[_Work] = deque()
+        group: list[_Ready] = []
         for batch in batches:
             work = self._prepare(batch, inflight)
             inflight.update((e.article_id, work.hashes[e.article_id]) for e in work.todo)
             ahead.append(work)
             if len(ahead) > 1:
-                yield self._done(ahead.popleft(), inflight)
+                yield from self._add_to_group(group, ahead.popleft(), inflight, limit)
         while ahead:
-            yield self._done(ahead.popleft(), inflight)
+            yield from self._add_to_group(group, ahead.popleft(), inflight, limit)
+        yield from self._flush(group, inflight)
 
-    def _done(self, work: _Work, inflight: dict[str, str]):
-        """(batch, its result, one result per part)."""
-        result, parts = self._finish(work)
-        for e in work.todo:  # stored now: the store answers for them again
-            if inflight.get(e.article_id) == work.hashes[e.article_id]:
-                del inflight[e.article_id]
-        return work.batch, result, parts
+    def _add_to_group(self, group: list[_Ready], work: _Work, inflight, limit: int):
+        feeds = work.feeds
+        if any(not feeds.isdisjoint(r.work.feeds) for r in group):
+            yield from self._flush(group, inflight)
+        group.append(self._ready(work))
+        if sum(len(r.processed) for r in group) >= limit:
+            yield from self._flush(group, inflight)
+
+    def _flush(self, group: list[_Ready], inflight: dict[str, str]):
+        if not group:
+            return
+        self._write(group)
+        for ready in group:
+            work = ready.work
+            for e in work.todo:  # stored now: the store answers for them again
+                if inflight.get(e.article_id) == work.hashes[e.article_id]:
+                    del inflight[e.article_id]
+            yield work.batch, ready.result, [r for _, r in ready.fetches]
+        group.clear()
 
     def _known_hashes(self, ids: list[str]) -> dict[str, str]:
         if not ids:
@@ -215,7 +254,8 @@ class Ingestor:
         state = self._learn_state.get(feed)
         return n > 0 and (state is None or state.young or state.pending + n >= RELEARN_EVERY)
 
-    def _finish(self, work: _Work) -> tuple[IngestResult, list[IngestResult | None]]:
+    def _ready(self, work: _Work) -> _Ready:
+        """Processed and counted, ready to write."""
         processed = self._process(work)
         known = work.known
         updated_ids = [p.entry.article_id for p in processed if p.entry.article_id in known]
@@ -226,8 +266,7 @@ class Ingestor:
             (record, result if ids is None else _part_result(ids, todo_ids, known))
             for record, ids in work.batch.parts
         ]
-        self._write(processed, work.hashes, updated_ids, fetches)
-        return result, [r for _, r in fetches]
+        return _Ready(work, processed, updated_ids, result, fetches)
 
     def _process(self, work: _Work) -> list[ProcessedArticle]:
         """Clean (with the feed's learned keys as they are now), learn when due, clean again
@@ -298,27 +337,33 @@ class Ingestor:
             min_articles=self.settings.learn_min_articles,
         )
 
-    def _write(self, processed, hashes, updated_ids, fetches) -> None:
+    def _write(self, group: list[_Ready]) -> None:
+        """One transaction for the group's batches (each of another feed)."""
         now = utcnow()
-        stories = {
+        processed = [p for r in group for p in r.processed]
+        stories = {  # in batch order, as one ingest per batch would assign them
             p.entry.article_id: self.stories.assign(
                 p.entry.article_id, p.cleaned.text, p.entry.published
             )
             for p in processed
         }
+        hashes = {k: v for r in group for k, v in r.work.hashes.items()}
+        saved = []
         with self.store.transaction() as cur:
-            delete_ids(cur, ("articles", *CHILD_TABLES), updated_ids)
+            delete_ids(cur, ("articles", *CHILD_TABLES), [i for r in group for i in r.updated_ids])
             insert_arrow(cur, "articles", article_rows(processed, hashes, stories, now))
             insert_arrow(cur, "removed_spans", removed_rows(processed))
             insert_arrow(cur, "mentions", mention_rows(processed, stories, self.extractor))
             insert_arrow(cur, "quotes", quote_rows(processed, stories, self.extractor))
             # the dashboard's pre-aggregates, in the same transaction so they never disagree
             aggregates.refresh(cur, [p.entry.article_id for p in processed])
-            self._upsert_discovered(cur, processed, now)
-            saved = self._save_learned(cur, processed)
-            record_fetches(cur, fetches)
-        if saved is not None:  # only once committed: a rolled-back batch stored nothing
-            self._learn_state.setdefault(saved[0], _LearnState()).persisted = saved[1]
+            for r in group:
+                self._upsert_discovered(cur, r.processed, now)
+                saved.append(self._save_learned(cur, r.processed))
+                record_fetches(cur, r.fetches)
+        for s in saved:  # only once committed: a rolled-back batch stored nothing
+            if s is not None:
+                self._learn_state.setdefault(s[0], _LearnState()).persisted = s[1]
 
     def _upsert_discovered(self, cur, processed, now: datetime) -> None:
         rows = discovered_rows(processed, now)
