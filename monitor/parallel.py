@@ -291,10 +291,21 @@ class ProcessPool:
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return total
 
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Stop the workers; one that has not exited within ``timeout_s`` is killed (a worker
+        forked by the fork server can hang in multiprocessing's exit handler, and close must
+        never hang the caller)."""
+        if self._executor is None:
+            return
+        workers = list((getattr(self._executor, "_processes", None) or {}).values())
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            proc.join(timeout_s)
+            if proc.is_alive():
+                log.warning("pool worker %s did not exit; killing it", proc.pid)
+                proc.kill()
+                proc.join(timeout_s)
+        self._executor = None
 
     def __enter__(self) -> ProcessPool:
         return self
