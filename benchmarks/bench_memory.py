@@ -108,10 +108,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk-files", type=int, default=400, help="files per import chunk")
     parser.add_argument("--scratch", default=None, help="folder for the database and feeds")
-    parser.add_argument("--memory-limit", default=Settings.duckdb_memory_limit,
-                        help="DuckDB memory_limit ('' for DuckDB's default, 80%% of RAM)")
-    parser.add_argument("--story-max", type=int, default=Settings.story_max_entries,
-                        help="story index cap (entries)")
+    parser.add_argument(
+        "--memory-limit",
+        default=Settings.duckdb_memory_limit,
+        help="DuckDB memory_limit ('' for DuckDB's default, 80%% of RAM)",
+    )
+    parser.add_argument(
+        "--story-max",
+        type=int,
+        default=Settings.story_max_entries,
+        help="story index cap (entries)",
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny run (300 articles)")
     args = parser.parse_args(argv)
     if args.smoke:

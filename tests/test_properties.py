@@ -94,6 +94,10 @@ def fuzz_env(tmp_path_factory):
             request_timeout_s=5.0,
         )
         rt = open_runtime(s)
+        if rt.ingestor.pool is not None:  # start the workers now: not inside a timed poll
+            from monitor.synth import SynthConfig, iter_entries
+
+            rt.ingestor.pool.process(list(iter_entries(SynthConfig(articles=16, sources=1))))
         poller = rt.poller()
         poller.feeds = lambda: [
             Feed("Fuzz", server.url("/fuzz.xml")),
