@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from monitor.extract import foreign
 from monitor.extract.countries import Gazetteer, find_countries, load_gazetteer
+from monitor.extract.officials import MONTHS_DAYS
 from monitor.models import Discovered, Mention, Official, Quote
 
 OPENERS = '“«"„'  # „ opens German quotes, closed by “ (or ”)
@@ -213,25 +214,7 @@ NON_NAME = frozenset(
         "Facebook",
         "Instagram",
         "Getty",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
+        *MONTHS_DAYS,  # a month or weekday is never a speaker's name
         "Sept",
         "Feb",
         "Jan",
