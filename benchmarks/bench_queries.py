@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from monitor import aggregates, dashboard  # noqa: E402
+from monitor import aggregates, dashboard, terms  # noqa: E402
 from monitor.filters import Filters  # noqa: E402
 from monitor.store import open_store  # noqa: E402
 
@@ -187,6 +187,9 @@ def build(path: Path, size: Size, chunk: int = 100_000) -> None:
         t = time.perf_counter()
         cells = aggregates.rebuild(cur)  # rows were written without the ingestor
         print(f"  pre-aggregates: {cells:,} cells in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        rows = terms.rebuild(cur)
+        print(f"  keyword index: {rows:,} rows in {time.perf_counter() - t:.1f} s")
         cur.execute("CHECKPOINT")
     finally:
         cur.close()

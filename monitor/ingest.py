@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import pyarrow as pa
 
-from monitor import aggregates, sql
+from monitor import aggregates, sql, terms
 from monitor import learned as learned_mod
 from monitor.config import Settings
 from monitor.extract import Extractor
@@ -357,6 +357,7 @@ class Ingestor:
             insert_arrow(cur, "quotes", quote_rows(processed, stories, self.extractor))
             # the dashboard's pre-aggregates, in the same transaction so they never disagree
             aggregates.refresh(cur, [p.entry.article_id for p in processed])
+            terms.refresh(cur, [p.entry.article_id for p in processed])
             for r in group:
                 self._upsert_discovered(cur, r.processed, now)
                 saved.append(self._save_learned(cur, r.processed))
