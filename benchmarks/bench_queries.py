@@ -321,7 +321,7 @@ def cases(cur, now: datetime) -> dict[str, Case]:
     third = cur.execute(
         "SELECT entity_id FROM mentions WHERE kind = 'country' GROUP BY entity_id "
         "ORDER BY count(*) DESC, entity_id LIMIT 1 OFFSET 2"
-    ).fetchone()[0]
+    ).fetchall()[0][0]  # fetched to the end: DuckDB refuses register() while a result is open
     ru = Filters(countries=(third,))
     year = Filters(start=newest_day - timedelta(days=365), end=newest_day)
     kw = Filters(query="sanction* AND (grain OR wheat) -drought")

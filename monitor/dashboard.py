@@ -143,8 +143,7 @@ def _frame(
     _store, name: str, key: str, version: tuple, filters: Filters | None, params: tuple
 ) -> tuple[pd.DataFrame, float]:
     with _store.cursor() as cur:
-        needs_ids = filters is not None and aggregated(name, filters) is None
-        ids = ids_for(_store, filters, version) if needs_ids else None
+        ids = ids_for(_store, filters, version) if needs_ids(name, filters) else None
         frame = page_query(cur, name, filters, ids=ids, **dict(params))
     return frame, time.time()
 
@@ -158,6 +157,38 @@ AGGREGATED = {
 UNFILTERED = {"page_options": "agg_options"}  # queries that never take filters
 
 
+# Page queries that join the filtered ids (`_f`) only when $use_f: with no article-level
+# filter they take $since/$until/$sources directly instead of semi-joining every article id.
+BOUNDED = frozenset(
+    {
+        "page_headline",
+        "page_source_series",
+        "page_movers",
+        "page_quote_series",
+        "page_quotes",
+        "page_speaker_topics",
+        "page_articles",
+        "page_article_count",
+        "page_co_mentions",
+    }
+)
+_NO_IDS = pa.table({"id": pa.array([], pa.string())})
+
+
+def article_level(filters: Filters) -> bool:
+    """Whether `filters` need article-level matching (keyword, entities, speakers,
+    spokespersons, languages), i.e. more than dates and sources. Raises QueryError for a
+    malformed keyword query, like filtered_ids would."""
+    return bool(
+        filters.countries
+        or filters.officials
+        or filters.speakers
+        or filters.spokespersons_only
+        or filters.languages
+        or filters.keyword_node() is not None
+    )
+
+
 def aggregated(name: str, filters: Filters | None) -> str | None:
     """The pre-aggregated query to run instead of `name`, or None when the filters need
     article-level matching (keyword, entities, speakers, spokespersons, languages)."""
@@ -165,15 +196,14 @@ def aggregated(name: str, filters: Filters | None) -> str | None:
         return UNFILTERED.get(name)
     if name not in AGGREGATED:
         return None
-    article_level = (
-        filters.countries
-        or filters.officials
-        or filters.speakers
-        or filters.spokespersons_only
-        or filters.languages
-        or filters.keyword_node() is not None  # raises QueryError like filtered_ids would
-    )
-    return None if article_level else AGGREGATED[name]
+    return None if article_level(filters) else AGGREGATED[name]
+
+
+def needs_ids(name: str, filters: Filters | None) -> bool:
+    """Whether `page_query(name, filters)` reads the filtered ids (so callers fetch them)."""
+    if filters is None or aggregated(name, filters) is not None:
+        return False
+    return name not in BOUNDED or article_level(filters)
 
 
 def page_query(
@@ -185,15 +215,18 @@ def page_query(
     from monitor import sql
 
     twin = aggregated(name, filters)
-    if twin is not None and filters is not None:
-        p = filters.validate().sql_params()
-        bounds = {"since": p["since"], "until": p["until"], "sources": p["sources"]}
-        return sql.execute(cur, twin, **bounds, **params).df()
+    if filters is None:
+        return sql.execute(cur, twin or name, **params).df()
+    p = filters.validate().sql_params()
+    bounds = {"since": p["since"], "until": p["until"], "sources": p["sources"]}
     if twin is not None:
-        return sql.execute(cur, twin, **params).df()
-    if filters is not None:
+        return sql.execute(cur, twin, **bounds, **params).df()
+    use_f = needs_ids(name, filters)
+    if use_f:
         register_filtered(cur, ids if ids is not None else filtered_ids(cur, filters))
-    return sql.execute(cur, name, **params).df()
+    else:  # the query still names _f (behind NOT $use_f)
+        register_filtered(cur, _NO_IDS)
+    return sql.execute(cur, name, use_f=use_f, **bounds, **params).df()
 
 
 def frame(store, name: str, filters: Filters | None, version: tuple, **params: Any) -> pd.DataFrame:

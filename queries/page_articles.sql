@@ -6,7 +6,10 @@
 -- With $unique, one row per story: its earliest matching copy.
 WITH f AS (
     SELECT id, published, feed, title, url, language, story_id
-    FROM articles WHERE id IN (SELECT id FROM _f)
+    FROM articles
+    WHERE (NOT $use_f OR id IN (SELECT id FROM _f))
+      AND ($since IS NULL OR published >= $since) AND ($until IS NULL OR published < $until)
+      AND ($sources IS NULL OR feed = ANY($sources::VARCHAR[]))
     QUALIFY NOT $unique
         OR row_number() OVER (PARTITION BY coalesce(story_id, id) ORDER BY published, id) = 1
 ),

@@ -4,7 +4,11 @@
 -- and the last successful poll.
 WITH f AS (
     SELECT a.published, coalesce(a.story_id, a.id) AS story
-    FROM articles a WHERE a.id IN (SELECT id FROM _f)
+    FROM articles a
+    WHERE (NOT $use_f OR a.id IN (SELECT id FROM _f))
+      AND ($since IS NULL OR a.published >= $since) AND ($until IS NULL OR a.published < $until)
+      AND ($sources IS NULL OR a.feed = ANY($sources::VARCHAR[]))
+      AND a.published >= $today - INTERVAL 7 DAY  -- what the figures count; prunes the scan
 )
 SELECT
     count(*) FILTER (WHERE published >= $today) AS articles_today,

@@ -4,7 +4,9 @@ WITH m AS (
     SELECT kind, entity_id, name, published,
            CASE WHEN $unique THEN coalesce(story_id, article_id) ELSE article_id END AS unit
     FROM mentions
-    WHERE article_id IN (SELECT id FROM _f)
+    WHERE (NOT $use_f OR article_id IN (SELECT id FROM _f))
+      AND ($since IS NULL OR published >= $since) AND ($until IS NULL OR published < $until)
+      AND ($sources IS NULL OR feed = ANY($sources::VARCHAR[]))
       AND published >= $now - INTERVAL 14 DAY AND published < $now
 )
 SELECT kind, entity_id, any_value(name) AS name,

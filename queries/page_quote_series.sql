@@ -5,7 +5,10 @@ WITH q AS (
            CASE WHEN $unique THEN coalesce(story_id, article_id) || lower(text)
                 ELSE article_id || lower(text) END AS unit
     FROM quotes
-    WHERE article_id IN (SELECT id FROM _f) AND speaker IS NOT NULL AND NOT partial
+    WHERE (NOT $use_f OR article_id IN (SELECT id FROM _f))
+      AND ($since IS NULL OR published >= $since) AND ($until IS NULL OR published < $until)
+      AND ($sources IS NULL OR feed = ANY($sources::VARCHAR[]))
+      AND speaker IS NOT NULL AND NOT partial
       AND ($speakers IS NULL OR speaker = ANY($speakers::VARCHAR[]))
       AND (NOT $spokes OR spokesperson)
 ),
