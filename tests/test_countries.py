@@ -90,3 +90,15 @@ def test_offsets_index_text():
     text = "Talks between Paris and Moscow."
     for m in find_countries(text):
         assert text[m.start : m.end] == m.text
+
+
+def test_new_mention_is_the_constructor_result() -> None:
+    import pickle
+
+    from monitor.extract.countries import new_mention
+    from monitor.models import Mention
+
+    args = ("country", "FR", "France", "French", 3, 9, "demonym")
+    made, fast = Mention(*args), new_mention(*args)
+    assert fast == made and hash(fast) == hash(made) and repr(fast) == repr(made)
+    assert pickle.loads(pickle.dumps(fast)) == made

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from monitor.extract.countries import find_countries, longest_hits
+from monitor.extract.countries import find_countries, longest_hits, new_mention
 from monitor.models import Discovered, Mention, Official
 
 PACKAGED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "officials.toml"
@@ -261,6 +261,9 @@ class NameHit:
     via: str  # "name" | "alias"
 
 
+_CACHE_MAX = 65536  # entries per Registry cache; cleared when full (a registry lives long)
+
+
 class Registry:
     """Officials by id, an automaton over names and aliases, and a surname index."""
 
@@ -295,6 +298,10 @@ class Registry:
             self.surname_automaton.add_word(sn, (sn,))
         if self.surnames:
             self.surname_automaton.make_automaton()
+        # pick() per (ids, date) and "is this a registry name" per discovered name: both are
+        # asked again for every article that mentions the same people on the same day.
+        self._picks: dict[tuple[tuple[str, ...], date | None], str | None] = {}
+        self._known_names: dict[str, bool] = {}
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -328,6 +335,26 @@ class Registry:
 
     def pick(self, ids: Sequence[str], published: date | None) -> str | None:
         """The one official among `ids` in office on `published`; None if none or ambiguous."""
+        key = (tuple(ids), published)
+        try:
+            return self._picks[key]
+        except KeyError:
+            pass
+        if len(self._picks) >= _CACHE_MAX:
+            self._picks.clear()
+        picked = self._picks[key] = self._pick(key[0], published)
+        return picked
+
+    def knows_name(self, name: str) -> bool:
+        """Does `name` contain a registry name or alias (``bool(find_names(name))``)?"""
+        known = self._known_names.get(name)
+        if known is None:
+            if len(self._known_names) >= _CACHE_MAX:
+                self._known_names.clear()
+            known = self._known_names[name] = bool(self.find_names(name))
+        return known
+
+    def _pick(self, ids: Sequence[str], published: date | None) -> str | None:
         live = [i for i in ids if self.valid(i, published)]
         names = {self.by_id[i].name for i in live}
         return live[0] if live and len(names) == 1 else None
@@ -405,6 +432,8 @@ def _discover(text: str, registry: Registry, taken: list[tuple[int, int]]) -> li
     """(start, end, name, title, country) for titled names the registry does not know."""
     found = []
     for pattern in (DISCOVERY, DISCOVERY_FOR):
+        if pattern is DISCOVERY_FOR and "pokes" not in text:
+            continue  # it needs "[Ss]pokes…": a substring test is far cheaper than the scan
         for m in pattern.finditer(text):
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # "Vice" inside "Service": not a word start
@@ -413,10 +442,14 @@ def _discover(text: str, registry: Registry, taken: list[tuple[int, int]]) -> li
                 continue
             start = m.start("name")
             end = start + len(name)
-            if _overlaps(taken, start, end) or registry.find_names(name):
+            if _overlaps(taken, start, end) or registry.knows_name(name):
                 continue
-            pre_m = _PRE_TITLE.search(text, max(0, m.start() - 40), m.start())
-            pre = pre_m.group() if pre_m and pattern is DISCOVERY else ""
+            pre_m = (
+                _PRE_TITLE.search(text, max(0, m.start() - 40), m.start())
+                if pattern is DISCOVERY
+                else None
+            )
+            pre = pre_m.group() if pre_m else ""
             title = " ".join((pre + m.group("title")).split())
             found.append((start, end, name, title, _country_of(title)))
             taken.append((start, end))
@@ -436,12 +469,14 @@ def find_officials(text: str, registry: Registry, published: date | None = None)
         o = registry.by_id[oid]
         if " " not in hit.text and hit.text in MONTHS_DAYS:
             continue
-        mentions.append(Mention("official", oid, o.name, hit.text, hit.start, hit.end, hit.via))
+        mentions.append(new_mention("official", oid, o.name, hit.text, hit.start, hit.end, hit.via))
         taken.append((hit.start, hit.end))
     discovered: dict[str, Discovered] = {}
     for start, end, name, title, country in _discover(text, registry, taken):
         discovered.setdefault(name, Discovered(name, title, country))
-        mentions.append(Mention("official", f"discovered:{name}", name, name, start, end, "title"))
+        mentions.append(
+            new_mention("official", f"discovered:{name}", name, name, start, end, "title")
+        )
     mentions.sort(key=lambda m: m.start)
     for m in mentions:
         country = registry.by_id[m.entity_id].country if m.entity_id in registry.by_id else ""
@@ -512,10 +547,12 @@ def _surname_mentions(
             continue  # "Said Peskov: …" is a verb, not Sultan Haitham bin Tariq Al Said
         if word in known and first_seen.get(known[word][0], len(text)) < start:
             eid, name = known[word]
-            out.append(Mention("official", eid, name, text[start:end], start, end, "surname"))
+            out.append(new_mention("official", eid, name, text[start:end], start, end, "surname"))
         elif titled and word in registry.surnames:
             oid = registry.pick(registry.surnames[word], published)
             if oid:
                 o = registry.by_id[oid]
-                out.append(Mention("official", oid, o.name, text[start:end], start, end, "title"))
+                out.append(
+                    new_mention("official", oid, o.name, text[start:end], start, end, "title")
+                )
     return out

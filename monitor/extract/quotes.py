@@ -336,6 +336,17 @@ class Context:
     people: list[tuple[int, int, Speaker]] = field(default_factory=list)
     full_names: dict[str, str] = field(default_factory=dict)  # last token -> full name
     people_starts: list[int] = field(default_factory=list)
+    para_starts: list[int] = field(default_factory=list)
+    official_starts: list[int] | None = None  # None: officials not sorted by start
+
+
+def _para_of(ctx: Context, pos: int) -> int | None:
+    """Index of the paragraph holding `pos` (ends included), None if none does. Paragraphs
+    are sorted and separated, so bisection finds the one a linear scan would."""
+    i = bisect_right(ctx.para_starts, pos) - 1
+    if i >= 0 and pos <= ctx.paras[i][1]:
+        return i
+    return None
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -391,12 +402,20 @@ def _closes(mark: str, ch: str) -> bool:
 
 
 def _make_span(text: str, segs: list[tuple[int, int]], open_at: int, close_at: int, para: int):
-    segs = [
-        (s + len(text[s:e]) - len(text[s:e].lstrip()), e - len(text[s:e]) + len(text[s:e].rstrip()))
-        for s, e in segs
-    ]
+    segs = [_stripped(text, s, e) for s, e in segs]
     body = " ".join(text[s:e] for s, e in segs if e > s)
     return Span(segs[0][0], max(segs[-1][1], segs[0][0]), body, open_at, close_at, para)
+
+
+def _stripped(text: str, s: int, e: int) -> tuple[int, int]:
+    """(start, end) of ``text[s:e]`` without its leading and trailing whitespace; an all-space
+    segment gives (e, s) as the slice arithmetic always did."""
+    seg = text[s:e]
+    n = len(seg)
+    left = n - len(seg.lstrip())
+    if left == n:
+        return s + n, e - n
+    return s + left, e - n + len(seg.rstrip())
 
 
 @lru_cache(maxsize=8)
@@ -462,10 +481,7 @@ def _name_speaker(ctx: Context, name: str) -> Speaker:
 def classify(ctx: Context, phrase: str, start: int, pos_for_pronoun: int) -> Speaker | None:
     """A speaker from a short phrase at `start` in the text ("Peskov", "he", "a Kremlin
     spokesperson", "Rep. John Mica (R-Fla.)")."""
-    raw = phrase
-    phrase = re.split(r",|\(| who | which | of the | from | at | for | in an? | on ", phrase)[
-        0
-    ].strip()
+    phrase = _PHRASE_CUT.split(phrase, 1)[0].strip()
     if not phrase or len(phrase.split()) > 9 or _CUE_WORD.search(phrase):
         return None
     if phrase in PRONOUNS:
@@ -473,10 +489,9 @@ def classify(ctx: Context, phrase: str, start: int, pos_for_pronoun: int) -> Spe
         return sp
     if phrase in OTHER_PRONOUNS:
         return UNKNOWN
-    end = start + len(raw)
-    for m in ctx.officials:
-        if start <= m.start and m.end <= start + len(phrase) + 1:
-            return _official_speaker(ctx, m)
+    m = _official_within(ctx, start, start + len(phrase) + 1)
+    if m is not None:
+        return _official_speaker(ctx, m)
     runs = [r for r in _NAME_RUN.finditer(phrase)]
     for r in reversed(runs):
         tokens = [t for t in r.group("run").split() if _is_name_token(t, ctx)]
@@ -499,14 +514,31 @@ def classify(ctx: Context, phrase: str, start: int, pos_for_pronoun: int) -> Spe
         role = re.sub(r"^(?:a|an|the|one)\s+", "", phrase, flags=re.IGNORECASE)
         codes = [c.entity_id for c in find_countries(phrase, ctx.gaz)]
         return Speaker(role, None, "role", role, codes[0] if codes else None)
-    del end
+    return None
+
+
+_PHRASE_CUT = re.compile(r",|\(| who | which | of the | from | at | for | in an? | on ")
+
+
+def _official_within(ctx: Context, lo: int, hi: int) -> Mention | None:
+    """The first official mention (in list order) with ``lo <= start`` and ``end <= hi``."""
+    starts = ctx.official_starts
+    if starts is None:  # not sorted by start: the plain scan
+        return next((m for m in ctx.officials if lo <= m.start and m.end <= hi), None)
+    officials = ctx.officials
+    for i in range(bisect_left(starts, lo), len(starts)):
+        m = officials[i]
+        if m.start > hi:
+            break
+        if m.end <= hi:
+            return m
     return None
 
 
 def resolve_pronoun(ctx: Context, pos: int) -> Speaker:
     """The most recent named person before `pos`, outside quotes, in this paragraph or the
     previous one."""
-    para = next((i for i, (s, e) in enumerate(ctx.paras) if s <= pos <= e), 0)
+    para = _para_of(ctx, pos) or 0
     floor = ctx.paras[max(0, para - 1)][0]
     i = bisect_left(ctx.people_starts, pos) - 1  # people are outside quotes and sorted
     best = ctx.people[i][2] if i >= 0 and ctx.people_starts[i] >= floor else None
@@ -554,6 +586,9 @@ def _analyse_run(run: str, automaton) -> tuple[str | None, tuple[str, ...]]:
     return hon, ()
 
 
+_MEMO_MAX = 200_000  # capitalised runs remembered per gazetteer (cleared when full)
+
+
 def _collect_people(ctx: Context) -> None:
     """Officials and multi-token (or titled) capitalised names outside quotes, for pronoun
     resolution and sentence subjects; sorted by offset, with `people_starts` for bisection."""
@@ -563,11 +598,18 @@ def _collect_people(ctx: Context) -> None:
         mask[m.start : m.end] = b"\x01" * (m.end - m.start)
     singles = []  # bare one-word runs: people only if the article names them in full
     automaton = ctx.gaz.automaton
+    memo = ctx.gaz.memo
     for r in _PEOPLE_RUN.finditer(ctx.text):
         start, end = r.span()
         if mask[start] or mask[end - 1]:
             continue
-        hon, name = _analyse_run(r.group(), automaton)
+        run = r.group()
+        analysed = memo.get(run)
+        if analysed is None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            analysed = memo[run] = _analyse_run(run, automaton)
+        hon, name = analysed
         if hon is None:
             if name:
                 singles.append((start, end, name[0]))
@@ -733,7 +775,10 @@ def _speaker_fields(sp: Speaker) -> tuple:
 
 
 def _quote(span: Span, sp: Speaker, cue: str | None, partial: bool = False) -> Quote:
-    return Quote(
+    # Quote(...) without the frozen dataclass __init__ (one object.__setattr__ per field):
+    # the fields in declaration order, so equal, hashed and pickled as the constructor's.
+    q = _new(Quote)
+    q.__dict__.update(
         text=span.text,
         start=span.start,
         end=span.end,
@@ -746,6 +791,10 @@ def _quote(span: Span, sp: Speaker, cue: str | None, partial: bool = False) -> Q
         speaker_role=sp.role,
         speaker_country=sp.country,
     )
+    return q
+
+
+_new = object.__new__
 
 
 def find_quotes(
@@ -757,13 +806,19 @@ def find_quotes(
 ) -> list[Quote]:
     paras = paragraphs(text)
     ctx = Context(text, officials, by_id, discovered, gazetteer or load_gazetteer(), paras)
+    ctx.para_starts = [s for s, _ in paras]
+    starts = [m.start for m in officials]
+    if all(a <= b for a, b in zip(starts, starts[1:], strict=False)):
+        ctx.official_starts = starts
     ctx.spans = find_spans(text, paras)
     _collect_people(ctx)
     quotes: list[Quote] = []
     last: tuple[Speaker, int] | None = None  # previous attributed speaker and its paragraph
     for span in ctx.spans:
         ps, pe = paras[span.para]
-        open_para = next(i for i, (s, e) in enumerate(paras) if s <= span.open_at <= e)
+        open_para = _para_of(ctx, span.open_at)
+        if open_para is None:  # cannot happen (marks sit in paragraphs); the scan's error
+            open_para = next(i for i, (s, e) in enumerate(paras) if s <= span.open_at <= e)
         head_from = _sentence_start(text, paras[open_para][0], span.open_at)
         words = len(span.text.split())
         found = (
