@@ -5,15 +5,24 @@ the affected cells (hour × feed of those articles and of every other copy of th
 are deleted and recomputed from `mentions`, so the aggregate never disagrees with the rows.
 The dashboard's pages read it when no article-level filter (keyword, entity, speaker,
 language) is active; see monitor/dashboard.py `page_query`.
+
+Cost: a batch's cells span a few hours, so every statement but two is bounded by the cells'
+hour range ($lo/$hi), which DuckDB turns into zone-map pruning of the time-ordered tables;
+the two store-wide reads are single-column hash probes (`articles.id` for the batch,
+`articles.story_id` for its stories' copies and sizes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from monitor import sql
+
+_STEPS = ("agg_delete_cells", "agg_delete_spread", "agg_insert_cells", "agg_insert_spread")
 
 
 def refresh(cur, article_ids: Sequence[str]) -> int:
@@ -34,18 +43,27 @@ def refresh_cells(cur, scope: pa.Table) -> int:
     """Recompute the cells listed in `scope` (columns hour, feed)."""
     if scope.num_rows == 0:
         return 0
+    bounds = {
+        "lo": pc.min(scope["hour"]).as_py(),
+        "hi": pc.max(scope["hour"]).as_py() + timedelta(hours=1),
+    }
     cur.register("_scope", scope)
     try:
-        for name in (
-            "agg_delete_cells",
-            "agg_delete_spread",
-            "agg_insert_cells",
-            "agg_insert_spread",
-        ):
-            sql.execute(cur, name)
+        articles = _relation(cur, "agg_scope_articles", **bounds).to_arrow_table()
+        cur.register("_cell_articles", articles)
+        try:
+            for name in _STEPS:
+                sql.execute(cur, name, **bounds)
+        finally:
+            cur.unregister("_cell_articles")
     finally:
         cur.unregister("_scope")
     return scope.num_rows
+
+
+def _relation(cur, name: str, **params):
+    query = sql.get(name)
+    return cur.sql(query.sql, params={k: v for k, v in params.items() if k in query.params})
 
 
 def rebuild(cur) -> int:

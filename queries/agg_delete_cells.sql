@@ -1,4 +1,6 @@
 -- name: agg_delete_cells
--- Drop the pre-aggregated rows of the cells in _scope(hour, feed) before recomputing them.
+-- Drop the pre-aggregated rows of the cells in _scope(hour, feed) before recomputing them
+-- ($lo/$hi bound the cells' hours: the scan skips the rest by zone maps).
 DELETE FROM agg_mention_cells c
-WHERE EXISTS (SELECT 1 FROM _scope s WHERE s.hour = c.hour AND s.feed = c.feed);
+WHERE c.hour >= $lo AND c.hour < $hi
+  AND EXISTS (SELECT 1 FROM _scope s WHERE s.hour = c.hour AND s.feed = c.feed);

@@ -42,3 +42,9 @@ def test_bench_dashboard_smoke_prints_start_memory_and_freshness(tmp_path) -> No
     assert re.search(r"cold start to the first chart: [\d.]+ s", out), out
     assert re.search(r"dashboard peak RSS after every page: [\d,]+ MB", out), out
     assert re.search(r"freshness \(first poll → visible\): [\d.]+ s", out), out
+
+
+def test_bench_refresh_smoke_times_the_aggregate_upkeep(tmp_path) -> None:
+    out = _run("bench_refresh.py", "--small", str(tmp_path / "r.duckdb"))
+    rows = re.findall(r"^\S+r\.duckdb +[\d,]+ +[\d.]+ +[\d.]+ +[\d.]+$", out, re.M)
+    assert len(rows) == 2, out
