@@ -11,13 +11,17 @@ boolean tree is applied to the resulting id sets in Python.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import reduce
 
+import numpy as np
 import pyarrow as pa
 
 from monitor import sql
+from monitor import terms as terms_mod
 
 OPERATORS = frozenset({"AND", "OR", "NOT"})
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb"}
@@ -29,6 +33,7 @@ _WORDCHAR = r"[\pL\pN_]"
 _BEFORE = r"(?:^|[^\pL\pN_])"
 _AFTER = r"(?:[^\pL\pN_]|$)"
 _SPACE = r"[\s\pZ]+"
+_LIKE_SAFE = re.compile(r"[a-rt-zA-RT-Z0-9]+")
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 40
 
@@ -60,9 +65,19 @@ class Term:
         return f"(?i){start}{body}{end}"
 
     def like(self) -> str:
-        """An ILIKE prefilter: the longest word must appear somewhere (cheap, no regex)."""
-        longest = max(self.text.split(" "), key=len)
-        return "%" + longest.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        """An ILIKE prefilter that never rejects a row the pattern matches: the longest run of
+        ASCII letters and digits other than s (RE2 folds ſ with s, ILIKE does not) in the
+        term must appear somewhere. Other characters are left out for the same reason (ς and
+        σ, say); with no such run of 3+ characters there is no prefilter."""
+        runs = _LIKE_SAFE.findall(self.text)
+        longest = max(runs, key=len, default="")
+        return f"%{longest}%" if len(longest) >= 3 else "%"
+
+    @property
+    def joined(self) -> bool:
+        """Whether a match can span title and text (joined by a space): only a phrase of
+        several words can; any other term is matched in title and text separately."""
+        return self.phrase and " " in self.text
 
 
 @dataclass(frozen=True)
@@ -305,16 +320,30 @@ def matching_ids(con, node: Node | None, params: dict) -> set[str] | None:
     """Ids of articles matching `node` within the article filters in `params` (None: no query).
 
     `params` holds the keys of `page_keyword_ids` / `page_keyword_universe` other than the
-    pattern ones (since, until, sources, languages).
+    pattern ones (since, until, sources, languages). Answered from the keyword index
+    (monitor/terms.py) when it covers the store, else by scanning the text; both give the
+    same ids (tests/test_terms.py).
     """
     if node is None:
         return None
     base = {k: params.get(k) for k in ("since", "until", "sources", "languages")}
+    if terms_mod.in_step(con):
+        return _indexed(con, node, base)
+    return _scanned(con, node, base)
+
+
+def _scanned(con, node: Node, base: dict) -> set[str]:
+    """Every literal by an ILIKE + RE2 scan of the articles within the filters."""
     universe_ids: list[set[str]] = []
 
     def lookup(term: Term) -> set[str]:
         rows = sql.execute(
-            con, "page_keyword_ids", pattern=term.pattern(), like=term.like(), **base
+            con,
+            "page_keyword_ids",
+            pattern=term.pattern(),
+            like=term.like(),
+            joined=term.joined,
+            **base,
         ).fetchall()
         return {r[0] for r in rows}
 
@@ -325,6 +354,143 @@ def matching_ids(con, node: Node | None, params: dict) -> set[str] | None:
         return universe_ids[0]
 
     return evaluate(node, lookup, universe)
+
+
+# --- index path ---------------------------------------------------------------------------------
+
+# A doc set is a boolean array indexed by doc number (terms_docs.doc, dense from 1): AND, OR
+# and NOT are elementwise, with no sorting (numpy's unique/union are slow at a million docs).
+Docs = np.ndarray
+
+
+def _indexed(con, node: Node, base: dict) -> set[str]:
+    """Literals as doc sets from the postings (verified by the regex where the postings only
+    narrow), combined as bitmaps; filters applied once at the end (they commute with AND, OR
+    and NOT-within-the-universe). Stale docs of re-indexed articles may be set in a literal's
+    bitmap but never map back to an article id."""
+    size = int(_fetchall(con, "terms_max_doc")[0][0]) + 1
+    live: list[Docs] = []
+
+    def universe() -> Docs:
+        if not live:
+            live.append(_bitmap(_column(con, "terms_live"), size))
+        return live[0]
+
+    def literal(term: Term) -> Docs:
+        return _literal_docs(con, term, size, universe)
+
+    docs = evaluate_docs(node, literal, universe)
+    return _doc_ids(con, np.flatnonzero(docs), base)
+
+
+def evaluate_docs(node: Node, lookup: Callable[[Term], Docs], universe: Callable[[], Docs]) -> Docs:
+    """`evaluate` over doc bitmaps (the same tree walk, elementwise operations)."""
+    cache: dict[Term, Docs] = {}
+
+    def walk(n: Node) -> Docs:
+        if isinstance(n, Term):
+            if n not in cache:
+                cache[n] = lookup(n)
+            return cache[n]
+        if isinstance(n, Not):
+            return universe() & ~walk(n.child)
+        if isinstance(n, Or):
+            return reduce(np.logical_or, (walk(c) for c in n.children))
+        positive = [c for c in n.children if not isinstance(c, Not)]
+        negative = [c.child for c in n.children if isinstance(c, Not)]
+        result = reduce(np.logical_and, (walk(c) for c in positive)) if positive else universe()
+        for child in negative:
+            result = result & ~walk(child)
+        return result
+
+    return walk(node)
+
+
+def _bitmap(docs: np.ndarray, size: int) -> Docs:
+    out = np.zeros(size, dtype=bool)
+    out[docs[docs < size]] = True  # a doc past the newest live one cannot be live
+    return out
+
+
+@dataclass(frozen=True)
+class _Run:
+    token: str  # folded as the index folds tokens
+    whole: bool  # bounded on both sides by the pattern: must equal a whole token
+
+
+def _runs(con, term: Term) -> list[_Run]:
+    """The word runs of `term` that the pattern bounds on the left (a run bounded on the right
+    too must equal a whole token, else a token must start with it). A run is bounded by a
+    non-word character of the term, or at the term's edge by the guard `pattern()` adds where
+    Python sees a word character; RE2's own class is asked here, so where the two disagree
+    the run just loses that bound."""
+    runs, word_start, word_end = _fetchall(con, "terms_fold", text=term.text)[0]
+    before = _is_wordchar(term.text[0])
+    after = not term.prefix and _is_wordchar(term.text[-1])
+    out = []
+    for i, token in enumerate(runs):
+        left = i > 0 or not word_start or before
+        right = i < len(runs) - 1 or not word_end or after
+        if left:
+            out.append(_Run(token, whole=right))
+    return out
+
+
+def _literal_docs(con, term: Term, size: int, universe: Callable[[], Docs]) -> Docs:
+    """Docs matching one literal. A term that is one bounded word run (a word, or a word*
+    prefix) is answered by the postings alone: tokens are exactly RE2's word runs, folded
+    exactly as RE2 folds case. Anything else (phrases, punctuation) is narrowed to the docs
+    holding all its bounded runs, then checked with the regex."""
+    runs = _runs(con, term)
+    postings = [_bitmap(_postings(con, r), size) for r in runs]
+    # folding keeps the length, so a run as long as the text is the whole text
+    if len(runs) == 1 and len(runs[0].token) == len(term.text):
+        return postings[0]
+    candidates = reduce(np.logical_and, postings) if postings else universe()
+    return _bitmap(_verify(con, term, np.flatnonzero(candidates)), size)
+
+
+def _postings(con, run: _Run) -> np.ndarray:
+    if run.whole:
+        return _column(con, "terms_word", term=run.token)
+    return _column(con, "terms_prefix", prefix=run.token)
+
+
+def _verify(con, term: Term, candidates: np.ndarray) -> np.ndarray:
+    if candidates.size == 0:
+        return candidates
+    con.register("_terms_cand", pa.table({"doc": pa.array(candidates, pa.int64())}))
+    try:
+        return _column(con, "terms_verify", pattern=term.pattern(), joined=term.joined)
+    finally:
+        con.unregister("_terms_cand")
+
+
+def _doc_ids(con, docs: np.ndarray, base: dict) -> set[str]:
+    """Article ids of `docs` within the filters."""
+    if docs.size == 0:
+        return set()
+    con.register("_terms_hits", pa.table({"doc": pa.array(docs, pa.int64())}))
+    try:
+        if all(v is None for v in base.values()):
+            return set(_strings(con, "terms_ids"))
+        return set(_strings(con, "terms_ids_filtered", **base))
+    finally:
+        con.unregister("_terms_hits")
+
+
+def _column(con, name: str, **params) -> np.ndarray:
+    """The first column of a named query as a numpy int64 array (no Python ints)."""
+    result = con.sql(sql.get(name).sql, params=params).fetchnumpy()
+    return np.asarray(next(iter(result.values())), dtype=np.int64)
+
+
+def _strings(con, name: str, **params) -> list[str]:
+    return con.sql(sql.get(name).sql, params=params).to_arrow_table().column(0).to_pylist()
+
+
+def _fetchall(con, name: str, **params) -> list[tuple]:
+    return sql.execute(con, name, **params).fetchall()
 
 
 def ids_table(ids: set[str] | None) -> pa.Table:

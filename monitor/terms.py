@@ -1,20 +1,92 @@
 """Keyword search index (issue 7): maintained at ingest, read by monitor/keyword.py.
 
-Scaffolding: `refresh` and `rebuild` are called where the index must be kept in step with the
-articles (the ingest transaction; stores written without the ingestor). The index itself is
-being built in this round; until then both do nothing and keyword search scans the text.
+Tables (migration 005): `terms_docs` gives every indexed article a small integer `doc`;
+`terms_postings` holds, per indexing batch and token, the list of docs containing it. Tokens
+are the maximal runs of RE2's word characters, folded (macros `terms_fold_text` and
+`terms_fold_token`) so that two tokens have the same form exactly when RE2's case-insensitive
+match calls them equal. A whole-word or prefix literal is then answered from the postings
+alone, with the same result as keyword.py's regex; phrases and literals with punctuation use
+the postings to narrow the candidates and the regex decides.
+
+Re-indexing an article (an update) deletes its `terms_docs` row and gives it a new doc: the
+old doc's postings stay but no longer count, since readers only keep live docs.
+
+`refresh` runs in the ingest transaction after the batch's rows were written; tokenising
+happens in DuckDB (vectorised C++), so the main process spends little per article.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pyarrow as pa
+
+from monitor import sql
+
+REBUILD_CHUNK = 100_000  # articles per postings block in `rebuild`
+
 
 def refresh(cur, article_ids: Sequence[str]) -> int:
     """Re-index `article_ids` (on `cur`'s transaction); returns the number of rows written."""
-    return 0
+    ids = list(dict.fromkeys(article_ids))
+    if not ids:
+        return 0
+    cur.register("_terms_ids", pa.table({"id": pa.array(ids, pa.string())}))
+    try:
+        sql.execute(cur, "terms_forget").fetchall()
+        located = _locate(cur, len(ids))
+    finally:
+        cur.unregister("_terms_ids")
+    return _index(cur, located)
+
+
+def _locate(cur, wanted: int) -> pa.Table:
+    """(r, id) of the articles in _terms_ids. A batch written in this transaction sits at the
+    end of the table; `count(*)` is a rowid at or before it (rowids are never below their
+    row's position), so look there first and only scan the whole table if some id is missing."""
+    hint = cur.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    found = _arrow(cur, "terms_locate", start=hint)
+    if found.num_rows < wanted:
+        found = _arrow(cur, "terms_locate", start=0)
+    return found
+
+
+def _index(cur, located: pa.Table) -> int:
+    """Give the located articles new docs (in rowid order) and write their postings."""
+    if located.num_rows == 0:
+        return 0
+    located = located.sort_by("r")
+    base = cur.execute("SELECT coalesce(max(doc), 0) FROM terms_docs").fetchall()[0][0]
+    docs = pa.array(range(base + 1, base + 1 + located.num_rows), pa.int32())
+    cur.register("_terms_new", located.append_column("doc", docs))
+    try:
+        sql.execute(cur, "terms_add_docs").fetchall()
+        return sql.execute(cur, "terms_add_postings").fetchall()[0][0]
+    finally:
+        cur.unregister("_terms_new")
 
 
 def rebuild(cur) -> int:
-    """Index every stored article (after rows were written without the ingestor)."""
-    return 0
+    """Index every stored article (after rows were written without the ingestor), in chunks
+    of REBUILD_CHUNK articles so memory stays bounded; returns the postings rows written."""
+    cur.execute("DELETE FROM terms_postings").fetchall()
+    cur.execute("DELETE FROM terms_docs").fetchall()
+    top = cur.execute("SELECT max(rowid) FROM articles").fetchall()[0][0]
+    rows = 0
+    if top is None:
+        return 0
+    for lo in range(0, top + 1, REBUILD_CHUNK):
+        located = _arrow(cur, "terms_rebuild_rows", lo=lo, hi=lo + REBUILD_CHUNK)
+        rows += _index(cur, located)
+    return rows
+
+
+def _arrow(cur, name: str, **params) -> pa.Table:
+    """A named query's result as Arrow (the relation API: no extra copy of the rows)."""
+    return cur.sql(sql.get(name).sql, params=params).to_arrow_table()
+
+
+def in_step(cur) -> bool:
+    """Whether the index covers the stored articles (one live doc per article). Stores written
+    without `refresh` (and not rebuilt) are searched by scanning instead."""
+    return bool(sql.execute(cur, "terms_in_step").fetchall()[0][0])

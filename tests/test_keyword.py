@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monitor import terms
 from monitor.keyword import And, Not, Or, QueryError, Term, describe, matching_ids, parse_query
 from monitor.store import open_store
 
@@ -22,8 +23,10 @@ DOCS = {
 BASE = {"since": None, "until": None, "sources": None, "languages": None}
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
+@pytest.fixture(scope="module", params=["scan", "index"])
+def con(request, tmp_path_factory):
+    """The documents, searched by scanning (rows written without the index) or through the
+    keyword index (rebuilt after the rows were written): every test runs on both paths."""
     store = open_store(tmp_path_factory.mktemp("kw") / "kw.duckdb")
     when = datetime(2024, 5, 1)
     for i, (art_id, (title, text)) in enumerate(DOCS.items()):
@@ -33,7 +36,12 @@ def con(tmp_path_factory):
             "VALUES (?, 'wire', ?, ?, ?, 'published', ?, ?, 'html', 'h', 'en')",
             [art_id, title, text, when.replace(day=i + 1), when, when],
         )
-    yield store.cursor()
+    if request.param == "index":
+        with store.transaction() as cur:
+            terms.rebuild(cur)
+    cur = store.cursor()
+    assert terms.in_step(cur) == (request.param == "index")
+    yield cur
     store.close()
 
 
