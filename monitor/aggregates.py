@@ -1,4 +1,5 @@
-"""Pre-aggregated mention counts (migration 003), kept exact at every batch.
+"""Pre-aggregated mention counts (migration 003) and country co-mentions (004), kept exact at
+every batch.
 
 The ingestor calls `refresh(cur, ids)` inside the batch's transaction with the ids it wrote:
 the affected cells (hour × feed of those articles and of every other copy of their stories)
@@ -22,7 +23,20 @@ import pyarrow.compute as pc
 
 from monitor import sql
 
-_STEPS = ("agg_delete_cells", "agg_delete_spread", "agg_insert_cells", "agg_insert_spread")
+_STEPS = (
+    "agg_delete_cells",
+    "agg_delete_spread",
+    "agg_delete_pair_cells",
+    "agg_delete_pair_spread",
+    "agg_insert_cells",
+    "agg_insert_spread",
+    "agg_insert_pairs",
+    "agg_insert_pair_spread",
+)
+_CLEAR = tuple(
+    f"DELETE FROM {table}"  # noqa: S608 (constant table names, no input)
+    for table in ("agg_mention_cells", "agg_mention_spread", "agg_pair_cells", "agg_pair_spread")
+)
 
 
 def refresh(cur, article_ids: Sequence[str]) -> int:
@@ -68,8 +82,8 @@ def _relation(cur, name: str, **params):
 
 def rebuild(cur) -> int:
     """Recompute every cell (after rows were written without the ingestor, e.g. benchmarks)."""
-    cur.execute("DELETE FROM agg_mention_cells")
-    cur.execute("DELETE FROM agg_mention_spread")
+    for statement in _CLEAR:
+        cur.execute(statement)
     scope = cur.sql(
         "SELECT DISTINCT date_trunc('hour', published) AS hour, feed FROM articles"
     ).to_arrow_table()

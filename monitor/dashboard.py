@@ -153,6 +153,7 @@ def _frame(
 AGGREGATED = {
     "page_entity_series": "agg_entity_series",
     "page_entity_totals": "agg_entity_totals",
+    "page_co_mentions": "agg_co_mentions",  # migration 004
 }
 UNFILTERED = {"page_options": "agg_options"}  # queries that never take filters
 

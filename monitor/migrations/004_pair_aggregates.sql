@@ -1,0 +1,57 @@
+-- 004: pre-aggregated country co-mentions (pairs of countries named in the same article) per
+-- cell = one hour of one feed, maintained with migration 003's cells by monitor/aggregates.py
+-- in the ingest transaction; the Countries page reads them when only dates/sources filter.
+--
+-- agg_pair_cells: per cell and pair (country_a < country_b, with the names the mentions carry),
+--   the distinct articles naming both and how many of those are the only copy of their story.
+-- agg_pair_spread: the multi-copy stories per cell and pair; story counts over any set of
+--   cells are sum(solo_stories) + count(DISTINCT story) over these rows (as in 003).
+
+CREATE TABLE agg_pair_cells (
+    hour          TIMESTAMP NOT NULL,
+    feed          VARCHAR NOT NULL,
+    country_a     VARCHAR NOT NULL,
+    name_a        VARCHAR NOT NULL,
+    country_b     VARCHAR NOT NULL,
+    name_b        VARCHAR NOT NULL,
+    articles      INTEGER NOT NULL,
+    solo_stories  INTEGER NOT NULL
+);
+
+CREATE TABLE agg_pair_spread (
+    hour       TIMESTAMP NOT NULL,
+    feed       VARCHAR NOT NULL,
+    country_a  VARCHAR NOT NULL,
+    name_a     VARCHAR NOT NULL,
+    country_b  VARCHAR NOT NULL,
+    name_b     VARCHAR NOT NULL,
+    story      VARCHAR NOT NULL
+);
+
+-- existing data (same SQL as queries/agg_insert_pairs.sql and agg_insert_pair_spread.sql)
+CREATE TEMP TABLE _agg_sizes AS
+SELECT coalesce(story_id, id) AS story, count(*) AS n FROM articles GROUP BY ALL;
+
+CREATE TEMP TABLE _agg_countries AS
+SELECT DISTINCT m.article_id, date_trunc('hour', m.published) AS hour, m.feed, s.story, s.n,
+       m.entity_id, m.name
+FROM mentions m JOIN _agg_sizes s ON s.story = coalesce(m.story_id, m.article_id)
+WHERE m.kind = 'country';
+
+INSERT INTO agg_pair_cells
+SELECT a.hour, a.feed, a.entity_id, a.name, b.entity_id, b.name, count(*),
+       count(*) FILTER (WHERE a.n = 1)
+FROM _agg_countries a JOIN _agg_countries b
+    ON a.article_id = b.article_id AND a.entity_id < b.entity_id
+GROUP BY ALL
+ORDER BY a.hour;
+
+INSERT INTO agg_pair_spread
+SELECT DISTINCT a.hour, a.feed, a.entity_id, a.name, b.entity_id, b.name, a.story
+FROM _agg_countries a JOIN _agg_countries b
+    ON a.article_id = b.article_id AND a.entity_id < b.entity_id
+WHERE a.n > 1
+ORDER BY a.hour;
+
+DROP TABLE _agg_countries;
+DROP TABLE _agg_sizes;
