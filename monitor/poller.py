@@ -1,8 +1,11 @@
-"""The poller: which feeds are due, fetch them concurrently, ingest each one's batch.
+"""The poller: which feeds are due, fetch them concurrently, ingest what changed.
 
-Fetching runs in a thread pool (network-bound); parsing, processing and writing happen on
-the poller's own thread, so there is exactly one writer. A feed's failure is recorded in
-its health and never stops the other feeds or the next poll.
+Fetching runs in a thread pool (network-bound); bodies are parsed in the ingest pool's
+workers (or on the poller's thread without one); cleaning, extraction and writing go through
+`Ingestor.ingest_many`, so several feeds share a transaction and there is exactly one writer.
+Feeds with nothing to store (304 Not Modified, errors) have their fetch records written
+together. A feed's failure is recorded in its health and never stops the other feeds or the
+next poll.
 """
 
 from __future__ import annotations
@@ -11,22 +14,30 @@ import logging
 import random
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from xml.parsers import expat
 
 from monitor import fetch as fetch_mod
-from monitor import netguard
+from monitor import fetchlog, netguard
 from monitor.config import Settings
 from monitor.feeds import Feed
-from monitor.ingest import FetchRecord, Ingestor, IngestResult, record_fetch
+from monitor.ingest import Batch, FetchRecord, Ingestor, IngestResult, record_fetch
+from monitor.models import FeedEntry
 from monitor.parse import FeedParseError, parse_feed
 from monitor.schedule import FeedHealth, fold_fetch, for_url, is_due, next_poll, url_to_fetch
 from monitor.store import Store, utcnow
 
 log = logging.getLogger(__name__)
+
+# Parsed bodies waiting for the writer (in the pool's workers when there is one).
+PARSE_AHEAD = 16
+# Fetch records of feeds with nothing to store (304, errors) written per transaction.
+QUIET_FLUSH = 256
+# Smaller bodies parse here: shipping them (and starting idle workers) costs more.
+PARSE_IN_WORKER_BYTES = 16_384
 
 # expat errors that only happen when the document stops before its end: the body was cut
 # (a connection closed early with no Content-Length to tell). A cut feed is refused whole,
@@ -115,20 +126,95 @@ class Poller:
             ) as client,
             ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool,
         ):
-            # a sliding window: at most 2 × workers fetched bodies wait for the single writer,
-            # so memory stays bounded however many feeds are due
-            pending: deque = deque()
-            for feed, health in due:
-                pending.append((feed, health, pool.submit(self._fetch, client, feed, health)))
-                if len(pending) >= 2 * workers:
-                    reports.append(self._ingest_next(pending))
-            while pending:
-                reports.append(self._ingest_next(pending))
+            fetched = self._fetched(client, pool, due, window=2 * workers)
+            stored_reports = self._store_all(self._parsed(fetched))
+        order = {f.name: i for i, (f, _) in enumerate(due)}
+        return reports + sorted(stored_reports, key=lambda r: order[r.feed])
+
+    def _fetched(self, client, pool: ThreadPoolExecutor, due, window: int) -> Iterator[_Fetched]:
+        """Fetch outcomes in the order of `due`, fetched concurrently. A sliding window: at
+        most `window` fetched bodies wait for the single writer, so memory stays bounded
+        however many feeds are due."""
+        pending: deque = deque()
+        for feed, health in due:
+            pending.append((feed, health, pool.submit(self._fetch, client, feed, health)))
+            if len(pending) >= window:
+                yield _arrived(*pending.popleft())
+        while pending:
+            yield _arrived(*pending.popleft())
+
+    def _parsed(self, fetched: Iterator[_Fetched]) -> Iterator[_Parsed]:
+        """Each outcome with its parsed entries, in order; bodies are parsed in the ingest
+        pool's workers when there is one (a few ahead of the writer), here otherwise."""
+        workers = self.ingestor.pool
+        ahead: deque = deque()
+        for item in fetched:
+            if workers is None or len(item.out.body) < PARSE_IN_WORKER_BYTES:
+                ahead.append(_parse_here(item))
+            else:
+                args = (item.out.body, item.feed.name, item.started, item.feed.language)
+                ahead.append((item, workers.submit_call(parse_polled, [args])))
+            while ahead and (len(ahead) > PARSE_AHEAD or isinstance(ahead[0], _Parsed)):
+                yield _resolve(ahead.popleft())
+        while ahead:
+            yield _resolve(ahead.popleft())
+
+    def _store_all(self, parsed: Iterator[_Parsed]) -> list[PollReport]:
+        """Feeds with entries go through `Ingestor.ingest_many` (several feeds per
+        transaction, pool workers ahead of the writer); the fetch records of feeds with
+        nothing to store are written together, a few hundred per transaction. A batch that
+        cannot be stored is retried alone, so a failure costs only its own feed."""
+        reports: list[PollReport] = []
+        quiet: list[FetchRecord] = []
+        sent: dict[int, Batch] = {}
+        batches = self._batches(parsed, quiet, reports, sent)
+        while True:
+            try:
+                for batch, result, _ in self.ingestor.ingest_many(batches):
+                    del sent[id(batch)]
+                    reports.append(PollReport(batch.feed, batch.tag.out.status, result, None))
+                break
+            except Exception:  # a group rolled back whole: store its batches one by one
+                log.exception("storing a group of feeds failed; retrying them one by one")
+                for batch in list(sent.values()):
+                    del sent[id(batch)]
+                    reports.append(self._ingest_alone(batch))
+        self._record_quiet(quiet)
         return reports
 
-    def _ingest_next(self, pending: deque) -> PollReport:
-        feed, health, future = pending.popleft()
-        return self._ingest(feed, future.result(), health)
+    def _batches(self, parsed, quiet: list[FetchRecord], reports: list, sent: dict):
+        for p in parsed:
+            item = p.item
+            record = self._record(item.feed, item.out, item.health, item.started, p.error)
+            if p.entries is None:
+                quiet.append(record)
+                reports.append(PollReport(item.feed.name, item.out.status, None, record.error))
+                if len(quiet) >= QUIET_FLUSH:
+                    self._record_quiet(quiet)
+                continue
+            batch = Batch(item.feed.name, p.entries, [(record, None)], hashes=p.hashes, tag=item)
+            sent[id(batch)] = batch
+            yield batch
+
+    def _record_quiet(self, quiet: list[FetchRecord]) -> None:
+        if quiet:
+            with self.store.transaction() as cur:
+                fetchlog.record_many(cur, quiet)
+            quiet.clear()
+
+    def _ingest_alone(self, batch: Batch) -> PollReport:
+        item: _Fetched = batch.tag
+        try:
+            # articles and the fetch record commit together: health always agrees with the rows
+            result = self.ingestor.ingest(batch.feed, batch.entries, batch.parts[0][0])
+        except Exception as exc:  # the batch rolled back whole; say so in the feed's health
+            log.exception("storing feed %s failed", batch.feed)
+            error = f"could not store the batch: {_name(exc)}"
+            failed = self._record(item.feed, item.out, item.health, item.started, error)
+            with self.store.transaction() as cur:
+                record_fetch(cur, failed, None)
+            return PollReport(batch.feed, item.out.status, None, failed.error)
+        return PollReport(batch.feed, item.out.status, result, None)
 
     @staticmethod
     def _gone_report(feed: Feed, health: FeedHealth) -> PollReport:
@@ -156,27 +242,6 @@ class Poller:
         except Exception as exc:  # a bug in one fetch must cost that feed, not the whole poll
             log.exception("fetching feed %s failed unexpectedly", feed.name)
             return fetch_mod.FetchOutcome(url, None, error=f"internal error: {_name(exc)}")
-
-    def _ingest(self, feed: Feed, out: fetch_mod.FetchOutcome, health: FeedHealth | None):
-        started = utcnow()
-        entries, error = self._parse(feed, out, started)
-        record = self._record(feed, out, health, started, error)
-        if entries is None:
-            with self.store.transaction() as cur:
-                record_fetch(cur, record, None)
-            return PollReport(feed.name, out.status, None, record.error)
-        try:
-            # articles and the fetch record commit together: health always agrees with the rows
-            result = self.ingestor.ingest(feed.name, entries, record)
-        except Exception as exc:  # the batch rolled back whole; say so in the feed's health
-            log.exception("storing feed %s failed", feed.name)
-            failed = self._record(
-                feed, out, health, started, f"could not store the batch: {_name(exc)}"
-            )
-            with self.store.transaction() as cur:
-                record_fetch(cur, failed, None)
-            return PollReport(feed.name, out.status, None, failed.error)
-        return PollReport(feed.name, out.status, result, None)
 
     def _record(
         self,
@@ -213,28 +278,6 @@ class Poller:
             ),
         )
 
-    def _parse(self, feed: Feed, out: fetch_mod.FetchOutcome, now: datetime):
-        """(entries, error): entries is None when there is nothing to ingest."""
-        if out.gone:
-            return None, (
-                f"gone: {out.url} answered HTTP 410; polling stopped until the feed's URL changes"
-            )
-        if out.error is not None:
-            return None, out.error
-        if out.not_modified:
-            return None, None  # costs nothing: no parse, no article write
-        try:
-            entries = parse_feed(out.body, feed.name, now, feed.language).entries
-        except FeedParseError as exc:
-            return None, f"malformed feed: {exc}"
-        except Exception as exc:  # feedparser met bytes it could not handle: one feed's problem
-            log.exception("parsing feed %s failed", feed.name)
-            return None, f"malformed feed: parser failed ({_name(exc)})"
-        cut = truncation(out.body)
-        if cut:
-            return None, f"malformed feed: truncated, {cut}"
-        return entries, None
-
     def run_forever(
         self,
         stop: threading.Event,
@@ -249,6 +292,73 @@ class Poller:
             except Exception:  # the loop must survive anything a feed throws at it
                 log.exception("poll cycle failed; retrying at the next tick")
             stop.wait(tick_s)
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    feed: Feed
+    health: FeedHealth | None
+    out: fetch_mod.FetchOutcome
+    started: datetime  # when the outcome reached the writer: the attempt's time in the health
+
+    @property
+    def has_body(self) -> bool:
+        o = self.out
+        return not (o.gone or o.error is not None or o.not_modified)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    item: _Fetched
+    entries: tuple[FeedEntry, ...] | None  # None: nothing to ingest
+    hashes: dict[str, str] | None = None
+    error: str | None = None
+
+
+def _arrived(feed: Feed, health: FeedHealth | None, future) -> _Fetched:
+    out = future.result()
+    return _Fetched(feed, health, out, utcnow())
+
+
+def parse_polled(body: bytes, feed: str, now: datetime, language: str | None):
+    """(entries, content hashes, error) of a fetched body; runs in a pool worker."""
+    from monitor.pipeline import content_hash  # (pipeline imports the cleaner: keep it lazy)
+
+    try:
+        entries = parse_feed(body, feed, now, language).entries
+    except FeedParseError as exc:
+        return None, None, f"malformed feed: {exc}"
+    except Exception as exc:  # feedparser met bytes it could not handle: one feed's problem
+        log.exception("parsing feed %s failed", feed)
+        return None, None, f"malformed feed: parser failed ({_name(exc)})"
+    cut = truncation(body)
+    if cut:
+        return None, None, f"malformed feed: truncated, {cut}"
+    return tuple(entries), {e.article_id: content_hash(e) for e in entries}, None
+
+
+def _parse_here(item: _Fetched) -> _Parsed:
+    out = item.out
+    if out.gone:
+        error = f"gone: {out.url} answered HTTP 410; polling stopped until the feed's URL changes"
+        return _Parsed(item, None, error=error)
+    if out.error is not None:
+        return _Parsed(item, None, error=out.error)
+    if out.not_modified:
+        return _Parsed(item, None)  # costs nothing: no parse, no article write
+    f = item.feed
+    return _Parsed(item, *parse_polled(out.body, f.name, item.started, f.language))
+
+
+def _resolve(entry) -> _Parsed:
+    if isinstance(entry, _Parsed):
+        return entry
+    item, pending = entry
+    try:
+        return _Parsed(item, *pending.result()[0])
+    except Exception as exc:  # a worker died mid-parse: this feed's problem, not the cycle's
+        log.exception("parsing feed %s failed in a worker", item.feed.name)
+        return _Parsed(item, None, error=f"malformed feed: parser failed ({_name(exc)})")
 
 
 def _name(exc: BaseException) -> str:

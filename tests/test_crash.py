@@ -65,6 +65,9 @@ def child_env() -> dict[str, str]:
         MONITOR_HOST_SPACING="0",
         MONITOR_HOST_CONCURRENCY="16",
         MONITOR_POLL_CONCURRENCY="16",
+        # one feed (100 items) per transaction: commits land early and often enough for
+        # 20 random kill points in 1-4 s to fall between them
+        MONITOR_IMPORT_BATCH_ITEMS="100",
     )
     return env
 
@@ -105,7 +108,9 @@ def test_sigkill_at_random_points_loses_nothing_and_duplicates_nothing(feed_serv
     assert killed >= KILLS - 2, f"only {killed} of {KILLS} runs were killed mid-way"
     assert progress == sorted(progress), "a restart lost committed articles"
     # (a faster ingest may finish before the last kills: some must still land mid-way)
-    assert any(0 < p < FEEDS * ITEMS for p in progress), "kills should have landed mid-ingest"
+    assert any(0 < p < FEEDS * ITEMS for p in progress), (
+        f"kills should have landed mid-ingest: {progress}"
+    )
     con = duckdb.connect(str(db), read_only=True)
     try:
         total, distinct_ids, distinct_guids = con.execute(

@@ -179,3 +179,33 @@ def test_readers_keep_answering_while_the_poller_writes(feed_server, runtime_for
     assert answers == sorted(answers)  # counts only grow: readers see whole committed batches
     assert all(a % 40 == 0 for a in answers)
     assert article_count(rt) == 240
+
+
+def test_many_feeds_mostly_not_modified_record_every_attempt(feed_server, runtime_for):
+    """A cycle where most feeds answer 304 and a few changed: every attempt is in the
+    health history, the changed feeds' new items are stored, nothing else is rewritten."""
+    n = 40
+    for f in range(n):
+        feed_server.routes[f"/m{f}.xml"] = Route(rss(items(3, prefix=f"m{f}-")))
+    feeds = [Feed(f"M{f}", feed_server.url(f"/m{f}.xml")) for f in range(n)]
+    rt, poller = runtime_for(feeds, poll_concurrency=4)
+    first = poller.poll_once(force=True)
+    assert [r.result.new for r in first] == [3] * n
+    changed = {3, 17, 29}
+    for f in changed:
+        feed_server.routes[f"/m{f}.xml"] = Route(rss(items(5, prefix=f"m{f}-")))
+    second = poller.poll_once(force=True)
+    assert [r.feed for r in second] == [f.name for f in feeds]  # reports in feed order
+    assert {r.feed for r in second if r.status == 304} == {f"M{f}" for f in range(n)} - {
+        f"M{f}" for f in changed
+    }
+    assert [(r.result.new, r.result.updated) for r in second if r.status == 200] == [(2, 0)] * 3
+    assert article_count(rt) == 3 * n + 2 * len(changed)
+    with rt.store.cursor() as cur:
+        per_feed = dict(cur.execute("SELECT feed, count(*) FROM fetches GROUP BY feed").fetchall())
+        states = cur.execute(
+            "SELECT count(*) FILTER (last_status = 304), count(*) FILTER (failures_in_row = 0),"
+            " count(*) FILTER (etag IS NOT NULL) FROM feed_state"
+        ).fetchone()
+    assert per_feed == {f.name: 2 for f in feeds}
+    assert states == (n - len(changed), n, n)
