@@ -82,7 +82,7 @@ def instrumented(clock: StageClock):
         (Extractor, "extract", "extract"),
         (Pending, "result", "pool"),  # waiting for the workers (and unpickling)
         (ingest.Ingestor, "_learn", "learn"),
-        (stories.StoryIndex, "assign", "stories"),
+        (stories.StoryIndex, "assign_sketch", "stories"),
         (ingest.Ingestor, "_write", "write"),
     ]
     with ExitStack() as stack:

@@ -32,7 +32,7 @@ from monitor.pipeline import (
 from monitor.rows import article_rows, discovered_rows, mention_rows, quote_rows, removed_rows
 from monitor.schedule import HealthUpdate
 from monitor.store import Store, delete_ids, insert_arrow, utcnow
-from monitor.stories import StoryIndex
+from monitor.stories import Sketch, StoryIndex, sketch
 
 CHILD_TABLES = ("removed_spans", "mentions", "quotes")
 LEARN_SAMPLE = 200
@@ -341,9 +341,10 @@ class Ingestor:
         """One transaction for the group's batches (each of another feed)."""
         now = utcnow()
         processed = [p for r in group for p in r.processed]
+        index = self.stories
         stories = {  # in batch order, as one ingest per batch would assign them
-            p.entry.article_id: self.stories.assign(
-                p.entry.article_id, p.cleaned.text, p.entry.published
+            p.entry.article_id: index.assign_sketch(
+                p.entry.article_id, _sketch_for(p, index.num_perm), p.entry.published
             )
             for p in processed
         }
@@ -394,6 +395,13 @@ class Ingestor:
                 cur, "insert_learned", feed=feed, key=key, text=examples.get(key, key), at=utcnow()
             )
         return feed, stored | fresh
+
+
+def _sketch_for(p: ProcessedArticle, num_perm: int) -> Sketch:
+    """The sketch the worker made, unless the index uses another number of permutations."""
+    if p.sketch is not None and (p.sketch.signature is None or p.sketch.num_perm == num_perm):
+        return p.sketch
+    return sketch(p.cleaned.text, num_perm)
 
 
 def record_fetches(cur, fetches: Sequence[tuple[FetchRecord, IngestResult | None]]) -> None:

@@ -10,6 +10,7 @@ from monitor import clean
 from monitor import learned as learned_mod
 from monitor.extract import Extractor
 from monitor.models import CleanedArticle, Extraction, FeedEntry
+from monitor.stories import Sketch, sketch
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,9 @@ class ProcessedArticle:
     entry: FeedEntry
     cleaned: CleanedArticle
     extraction: Extraction
+    # The story index's view of the cleaned text, made where the text was extracted (a
+    # pool worker) so the main process only inserts and queries the index.
+    sketch: Sketch | None = None
 
 
 def content_hash(entry: FeedEntry) -> str:
@@ -70,8 +74,9 @@ def clean_only(entry: FeedEntry, learned: frozenset[str] = frozenset()) -> Clean
 
 
 def extract_cleaned(c: CleanedEntry, extractor: Extractor) -> ProcessedArticle:
-    extraction = extractor.extract(c.cleaned.text, c.entry.published.date())
-    return ProcessedArticle(c.entry, c.cleaned, extraction)
+    text = c.cleaned.text
+    extraction = extractor.extract(text, c.entry.published.date())
+    return ProcessedArticle(c.entry, c.cleaned, extraction, sketch(text))
 
 
 _KEYED_REMOVALS = ("duplicate-of-", "near-duplicate-of-")

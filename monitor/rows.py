@@ -153,29 +153,43 @@ QUOTE_KEYS = (
 )
 
 
+def _columns(keys: Sequence[str], columns: list[list], types: dict[str, pa.DataType]) -> pa.Table:
+    return pa.table({k: pa.array(c, types.get(k)) for k, c in zip(keys, columns, strict=True)})
+
+
 def mention_rows(processed: Sequence[ProcessedArticle], stories, extractor) -> pa.Table:
-    rows = []
+    # Built column by column (a list per column, extended per article): no row tuples to
+    # transpose, and the per-article values are repeated instead of looked up per mention.
+    cols: list[list] = [[] for _ in MENTION_KEYS]
+    (ids, kinds, entities, names, surfaces, starts, ends, vias, spokes, published, feeds,
+     story_ids) = cols  # fmt: skip
+    spokes_of: dict[str | None, bool] = {}
     for p in processed:
-        story = _story(stories, p.entry.article_id)[0]
-        for m in p.extraction.mentions:
-            spokes = m.kind == "official" and _is_spokesperson(extractor, m.entity_id)
-            rows.append(
-                (
-                    p.entry.article_id,
-                    m.kind,
-                    m.entity_id,
-                    m.name,
-                    m.text,
-                    m.start,
-                    m.end,
-                    m.via,
-                    spokes,
-                    p.entry.published,
-                    p.entry.feed,
-                    story,
-                )
-            )
-    return _table(MENTION_KEYS, rows, _TYPES)
+        mentions = p.extraction.mentions
+        if not mentions:
+            continue
+        n = len(mentions)
+        e = p.entry
+        ids += [e.article_id] * n
+        published += [e.published] * n
+        feeds += [e.feed] * n
+        story_ids += [_story(stories, e.article_id)[0]] * n
+        for m in mentions:
+            kinds.append(m.kind)
+            entities.append(m.entity_id)
+            names.append(m.name)
+            surfaces.append(m.text)
+            starts.append(m.start)
+            ends.append(m.end)
+            vias.append(m.via)
+            if m.kind != "official":
+                spokes.append(False)
+                continue
+            known = spokes_of.get(m.entity_id)
+            if known is None:
+                known = spokes_of[m.entity_id] = _is_spokesperson(extractor, m.entity_id)
+            spokes.append(known)
+    return _columns(MENTION_KEYS, cols, _TYPES)
 
 
 def quote_rows(processed: Sequence[ProcessedArticle], stories, extractor) -> pa.Table:

@@ -46,12 +46,54 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.casefold())
 
 
-def _shingle_hashes(tokens: list[str]) -> np.ndarray:
-    """32-bit hashes of all word 5-grams (one shingle of the whole text when shorter);
-    a 5-gram that occurs twice is hashed twice."""
-    # Built-in str hash runs in C. It is salted per process, which is fine: sketches live
-    # only in this in-memory index (rebuilt from stored texts at start-up), never on disk.
-    th = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens)).view(np.uint64)
+# Sketches are made in the pool's workers and compared in the main process, so token hashes
+# must be equal in every process: Python's salted str hash will not do. Each token's hash is
+# a polynomial over its UTF-8 bytes, all tokens at once from one prefix sum (the multiplier
+# is odd, hence invertible mod 2^64, so a token's slice of the sum is shifted back to its own
+# start), then a 64-bit finalizer spreads the bits.
+_POLY = np.uint64(0xD6E8FEB86659FD93)
+_POLY_INV = np.uint64(pow(int(_POLY), -1, 1 << 64))
+_POWERS: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
+
+
+def _powers_upto(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(P^i, P^-i) for i < at least n, mod 2^64; grown by doubling, kept per process."""
+    if len(_POWERS[0]) < n:
+        m = max(n, 2 * len(_POWERS[0]), 8192)
+        for k, base in enumerate((_POLY, _POLY_INV)):
+            out = np.empty(m, dtype=np.uint64)
+            out[0] = 1
+            np.cumprod(np.full(m - 1, base, dtype=np.uint64), out=out[1:])  # wraps mod 2^64
+            _POWERS[k] = out
+    return _POWERS[0], _POWERS[1]
+
+
+def _mix64(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer (uint64 arithmetic wraps, as intended)."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * np.uint64(0xBF58476D1CE4E5B9)
+    h = h ^ (h >> np.uint64(27))
+    h = h * np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def _token_hashes(joined: bytes) -> np.ndarray:
+    """Stable 64-bit hash of each token of ``joined`` (tokens joined by single spaces; a
+    ``\\w`` token holds no space, and UTF-8 never puts a 0x20 byte inside a character)."""
+    data = np.frombuffer(joined, dtype=np.uint8)
+    n = len(data)
+    pw, ipw = _powers_upto(n)
+    prefix = np.zeros(n + 1, dtype=np.uint64)
+    np.cumsum(data.astype(np.uint64) * pw[:n], out=prefix[1:])
+    sep = np.flatnonzero(data == 32)
+    starts = np.concatenate(([0], sep + 1))
+    ends = np.concatenate((sep, [n]))
+    return _mix64((prefix[ends] - prefix[starts]) * ipw[starts])
+
+
+def _shingle_hashes(th: np.ndarray) -> np.ndarray:
+    """32-bit hashes of all word 5-grams of the token hashes ``th`` (one shingle of the
+    whole text when shorter); a 5-gram that occurs twice is hashed twice."""
     n = max(len(th) - SHINGLE_WORDS + 1, 1)
     h = np.zeros(n, dtype=np.uint64)
     for k in range(min(SHINGLE_WORDS, len(th))):
@@ -61,27 +103,47 @@ def _shingle_hashes(tokens: list[str]) -> np.ndarray:
     return (h >> np.uint64(32)) ^ (h & _MASK32)
 
 
+@dataclass(frozen=True)
+class Sketch:
+    """What the index needs of a text, computable wherever the text is (a pool worker):
+    the body digest (b"" for a wordless text) and the MinHash signature (``num_perm``
+    uint32 values as bytes; None for a wordless text). ~300 bytes: cheap to pickle."""
+
+    digest: bytes
+    signature: bytes | None
+
+    @property
+    def num_perm(self) -> int:
+        return len(self.signature) // 4 if self.signature is not None else 0
+
+
+def sketch(text: str, num_perm: int = 64) -> Sketch:
+    """Digest and MinHash signature of ``text``'s casefolded words (5-gram shingles)."""
+    tokens = _tokens(text)
+    if not tokens:
+        return Sketch(b"", None)
+    joined = " ".join(tokens).encode("utf-8", "surrogatepass")
+    digest = hashlib.blake2b(joined, digest_size=16).digest()
+    return Sketch(digest, _signature_of(joined, num_perm).tobytes())
+
+
 def minhash_of(text: str, num_perm: int = 64) -> LeanMinHash | None:
     """MinHash of ``text``'s word 5-grams, or None when it has no words."""
-    return _minhash(_tokens(text), num_perm)
-
-
-def _minhash(tokens: list[str], num_perm: int) -> LeanMinHash | None:
-    hashvalues = _signature(tokens, num_perm)
-    if hashvalues is None:
+    signature = sketch(text, num_perm).signature
+    if signature is None:
         return None
     template = _template(num_perm)
+    hashvalues = np.frombuffer(signature, dtype=np.uint32)
     return LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
 
 
-def _signature(tokens: list[str], num_perm: int) -> np.ndarray | None:
-    """The MinHash hash values (uint32, ``num_perm`` of them), or None without words."""
-    if not tokens:
-        return None
+def _signature_of(joined: bytes, num_perm: int) -> np.ndarray:
+    """The MinHash hash values (uint32, ``num_perm`` of them) of non-empty joined tokens."""
     a, b = _template(num_perm).permutations
     # What MinHash.update_batch computes for the "affine32" scheme, minus its per-item
     # Python loop over hashfunc: premix, permute, column-wise minimum.
-    hv = _fmix32(_shingle_hashes(tokens).astype(np.uint32)).reshape(-1, 1)
+    shingles = _shingle_hashes(_token_hashes(joined)).astype(np.uint32)
+    hv = _fmix32(shingles).reshape(-1, 1)
     return (hv * a + b).min(axis=0).astype(np.uint32)
 
 
@@ -96,15 +158,7 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 def body_hash(text: str) -> str:
     """Hash of the normalised body: copies differing only in spacing/case/punctuation match."""
-    return _digest(_tokens(text))
-
-
-def _digest(tokens: list[str]) -> str:
-    return _digest_bytes(tokens).hex()
-
-
-def _digest_bytes(tokens: list[str]) -> bytes:
-    return hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=16).digest()
+    return sketch(text).digest.hex()
 
 
 @dataclass(frozen=True)
@@ -157,29 +211,38 @@ class StoryIndex:
 
     def assign(self, article_id: str, text: str, published: datetime) -> StoryMatch:
         """Story of this article: an existing one it copies, or a new one named after it."""
+        return self.assign_sketch(article_id, sketch(text, self.num_perm), published)
+
+    def assign_sketch(self, article_id: str, s: Sketch, published: datetime) -> StoryMatch:
+        """`assign` from the text's `sketch` (made anywhere, e.g. in a pool worker): the
+        same match as `assign` with the text, since sketches are equal in every process."""
+        if s.signature is not None and s.num_perm != self.num_perm:
+            raise ValueError(f"sketch of {s.num_perm} permutations, index of {self.num_perm}")
         known = self._entries.get(article_id)
-        tokens = _tokens(text)
-        # A wordless body is no evidence of copying: it never joins, nor is it joined.
-        digest = _digest_bytes(tokens) if tokens else b""
+        # A wordless body (digest b"") is no evidence of copying: it never joins, nor is
+        # it joined.
+        digest = s.digest
         if known is not None and known[2] == digest:
             return StoryMatch(known[0], 1.0, False)  # same article fed again
         if known is not None:
             self._forget(article_id)  # the article was updated: place its new text afresh
-        story_id, similarity, sig = self._match(digest, tokens)
+        story_id, similarity, sig = self._match(digest, s.signature)
         self._remember(article_id, story_id or article_id, published, digest, sig)
         if story_id is None:
             return StoryMatch(article_id, 1.0, True)
         return StoryMatch(story_id, similarity, False)
 
     def _match(
-        self, digest: bytes, tokens: list[str]
+        self, digest: bytes, signature: bytes | None
     ) -> tuple[str | None, float, np.ndarray | None]:
         """(story id or None, similarity, sketch to index — None for exact copies)."""
         holder = self._by_hash.get(digest)
-        if holder is not None:  # exact copy: the dict is far cheaper than hashing
+        if holder is not None:  # exact copy: the dict is far cheaper than the bands
             return self._entries[holder][0], 1.0, None
-        sig = _signature(tokens, self.num_perm)
-        best = self._best_candidate(sig) if sig is not None else None
+        if signature is None:
+            return None, 0.0, None
+        sig = np.frombuffer(signature, dtype=np.uint32)
+        best = self._best_candidate(sig)
         return (*(best or (None, 0.0)), sig)
 
     def _band_keys(self, sig: np.ndarray) -> list[int]:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from datasketch import MinHash
 
-from monitor.stories import StoryIndex, StoryMatch, minhash_of
+from monitor.stories import Sketch, StoryIndex, StoryMatch, minhash_of, sketch
 
 T0 = datetime(2026, 2, 10, 9, 0)
 
@@ -156,3 +156,49 @@ def test_max_entries_caps_the_index_oldest_first() -> None:
     assert index.assign("copy", newest, T0 + timedelta(days=1)).story_id == "id999"
     oldest = "Item 0: " + " ".join(f"w0x{k}" for k in range(30))
     assert index.assign("again", oldest, T0 + timedelta(days=1)).is_new_story
+
+
+def test_sketches_are_equal_in_every_process() -> None:
+    """Sketches are made in pool workers and compared in the main process: they must not
+    depend on the process's string-hash salt."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from monitor.stories import sketch; "
+        "s = sketch(sys.stdin.read()); print(s.digest.hex(), s.signature.hex())"
+    )
+    text = _body(BRIEFING_TALKS) + " Ünïcödé wörds, 2026; ß"
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            input=text,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    here = sketch(text)
+    assert outs == {f"{here.digest.hex()} {here.signature.hex()}\n"}
+
+
+def test_assign_sketch_gives_the_same_groups_as_assign() -> None:
+    """The main process assigns from worker-made sketches: same stories as from texts."""
+    from monitor.synth import SynthConfig, iter_entries
+
+    entries = list(iter_entries(SynthConfig(articles=300, sources=6)))
+    by_text, by_sketch = StoryIndex(), StoryIndex()
+    a = [by_text.assign(e.article_id, e.raw_content, e.published) for e in entries]
+    b = [by_sketch.assign_sketch(e.article_id, sketch(e.raw_content), e.published) for e in entries]
+    assert a == b
+    assert len({m.story_id for m in a}) < len(a)  # the synth corpus has copies
+
+
+def test_wordless_sketch_never_joins() -> None:
+    index = StoryIndex()
+    assert sketch("— … !!") == Sketch(b"", None)
+    assert index.assign_sketch("a", sketch(""), T0).is_new_story
+    assert index.assign_sketch("b", sketch("..."), T0).is_new_story
