@@ -418,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = 2 if args.smoke else args.runs
     path = ensure_store(size, args.db)
     store = open_store(path)  # read-write: pending migrations (pre-aggregates) apply here
+    aggregates.apply_skipped_migrations(store)  # 004 on a store that got 005 first
     try:
         with store.cursor() as cur:
             now = cur.execute("SELECT max(published) FROM articles").fetchone()[0]

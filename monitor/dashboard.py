@@ -68,9 +68,12 @@ def get_settings() -> Settings:
 
 @st.cache_resource(show_spinner="Opening the database…")
 def get_runtime():
+    from monitor import aggregates
     from monitor.runtime import open_runtime
 
-    return open_runtime(get_settings())
+    runtime = open_runtime(get_settings())  # read-write: the dashboard owns the database
+    aggregates.apply_skipped_migrations(runtime.store)  # see its docstring
+    return runtime
 
 
 @st.cache_resource(show_spinner=False)
@@ -154,6 +157,8 @@ AGGREGATED = {
     "page_entity_series": "agg_entity_series",
     "page_entity_totals": "agg_entity_totals",
     "page_co_mentions": "agg_co_mentions",  # migration 004
+    "page_source_series": "agg_source_series",
+    "page_article_count": "agg_article_count",
 }
 UNFILTERED = {"page_options": "agg_options"}  # queries that never take filters
 

@@ -253,6 +253,12 @@ def test_pre_aggregates_equal_the_raw_queries(store, f, p, recent):
             _raw(cur, "page_options", Filters()),
             ["kind", "value"],
         )
+        for name in ("page_source_series", "page_article_count"):
+            assert dashboard.aggregated(name, f) is not None
+            _same_rows(
+                dashboard.page_query(cur, name, f, bucket=p["bucket"], unique=p["unique"]),
+                _raw(cur, name, f, bucket=p["bucket"], unique=p["unique"]),
+            )
         assert dashboard.aggregated("page_co_mentions", f) == "agg_co_mentions"
         pairs = {"unique": p["unique"], "limit": p["limit"]}
         _same(
@@ -316,7 +322,14 @@ def test_maintained_aggregates_equal_a_rebuild(store, tmp_path):
     assert maintained == rebuilt
 
 
-AGG_TABLES = ("agg_mention_cells", "agg_mention_spread", "agg_pair_cells", "agg_pair_spread")
+AGG_TABLES = (
+    "agg_mention_cells",
+    "agg_mention_spread",
+    "agg_pair_cells",
+    "agg_pair_spread",
+    "agg_article_cells",
+    "agg_article_spread",
+)
 
 
 def test_migration_004_builds_what_the_ingestor_maintains(store):
@@ -328,9 +341,35 @@ def test_migration_004_builds_what_the_ingestor_maintains(store):
     with store.cursor() as cur:
         maintained = [sorted(cur.execute(f"SELECT * FROM {t}").fetchall()) for t in AGG_TABLES[2:]]  # noqa: S608
         cur.execute("BEGIN")
-        cur.execute("DROP TABLE agg_pair_cells")
-        cur.execute("DROP TABLE agg_pair_spread")
+        for table in AGG_TABLES[2:]:
+            cur.execute(f"DROP TABLE {table}")
         cur.execute(file.read_text(encoding="utf-8"))
         built = [sorted(cur.execute(f"SELECT * FROM {t}").fetchall()) for t in AGG_TABLES[2:]]  # noqa: S608
         cur.execute("ROLLBACK")
     assert built == maintained
+
+
+def test_a_store_that_got_005_first_gets_004(tmp_path):
+    """store.migrate applies only versions above the highest applied: a database migrated
+    while 005 existed but 004 did not gets 004 from apply_skipped_migrations (dashboard and
+    bench_queries call it on opening)."""
+    from monitor import aggregates
+    from monitor.store import migrations
+
+    s = open_store(tmp_path / "skipped.duckdb")
+    try:
+        with s.cursor() as cur:
+            for table in AGG_TABLES[2:]:
+                cur.execute(f"DROP TABLE {table}")
+            cur.execute("DELETE FROM schema_version WHERE version = 4")
+        assert aggregates.apply_skipped_migrations(s) == [4]
+        assert aggregates.apply_skipped_migrations(s) == []
+        with s.cursor() as cur:
+            versions = [
+                r[0]
+                for r in cur.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+            ]
+            assert versions == [v for v, _ in migrations()]
+            assert cur.execute("SELECT count(*) FROM agg_pair_cells").fetchall() == [(0,)]
+    finally:
+        s.close()

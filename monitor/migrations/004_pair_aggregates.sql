@@ -1,4 +1,4 @@
--- 004: pre-aggregated country co-mentions (pairs of countries named in the same article) per
+-- 004: pre-aggregated country co-mentions and article counts (pairs of countries named in the same article) per
 -- cell = one hour of one feed, maintained with migration 003's cells by monitor/aggregates.py
 -- in the ingest transaction; the Countries page reads them when only dates/sources filter.
 --
@@ -6,6 +6,7 @@
 --   the distinct articles naming both and how many of those are the only copy of their story.
 -- agg_pair_spread: the multi-copy stories per cell and pair; story counts over any set of
 --   cells are sum(solo_stories) + count(DISTINCT story) over these rows (as in 003).
+-- agg_article_cells / agg_article_spread: the same for the articles themselves.
 
 CREATE TABLE agg_pair_cells (
     hour          TIMESTAMP NOT NULL,
@@ -28,9 +29,37 @@ CREATE TABLE agg_pair_spread (
     story      VARCHAR NOT NULL
 );
 
--- existing data (same SQL as queries/agg_insert_pairs.sql and agg_insert_pair_spread.sql)
+-- Articles per cell, the same way (the Overview's articles per source, the article counts).
+CREATE TABLE agg_article_cells (
+    hour          TIMESTAMP NOT NULL,
+    feed          VARCHAR NOT NULL,
+    articles      INTEGER NOT NULL,
+    solo_stories  INTEGER NOT NULL
+);
+
+CREATE TABLE agg_article_spread (
+    hour   TIMESTAMP NOT NULL,
+    feed   VARCHAR NOT NULL,
+    story  VARCHAR NOT NULL
+);
+
+-- existing data (same SQL as queries/agg_insert_pairs.sql, agg_insert_pair_spread.sql,
+-- agg_insert_article_cells.sql and agg_insert_article_spread.sql)
 CREATE TEMP TABLE _agg_sizes AS
 SELECT coalesce(story_id, id) AS story, count(*) AS n FROM articles GROUP BY ALL;
+
+CREATE TEMP TABLE _agg_articles AS
+SELECT date_trunc('hour', a.published) AS hour, a.feed, s.story, s.n
+FROM articles a JOIN _agg_sizes s ON s.story = coalesce(a.story_id, a.id);
+
+INSERT INTO agg_article_cells
+SELECT hour, feed, count(*), count(*) FILTER (WHERE n = 1) FROM _agg_articles
+GROUP BY ALL ORDER BY hour;
+
+INSERT INTO agg_article_spread
+SELECT DISTINCT hour, feed, story FROM _agg_articles WHERE n > 1 ORDER BY hour;
+
+DROP TABLE _agg_articles;
 
 CREATE TEMP TABLE _agg_countries AS
 SELECT DISTINCT m.article_id, date_trunc('hour', m.published) AS hour, m.feed, s.story, s.n,
