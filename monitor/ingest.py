@@ -24,9 +24,9 @@ from monitor.parallel import Pending, ProcessPool
 from monitor.pipeline import (
     CleanedEntry,
     ProcessedArticle,
+    analyse,
     clean_only,
     content_hash,
-    extract_cleaned,
     touched_by,
 )
 from monitor.rows import article_rows, discovered_rows, mention_rows, quote_rows, removed_rows
@@ -245,9 +245,10 @@ class Ingestor:
         if self.pool is not None and todo:
             # A batch that will learn is cleaned first, extracted after learning (once).
             if self._learning_expected(feed, len(todo)):
-                work.pending = self.pool.submit_clean(todo, learned)
+                work.pending = self.pool.submit("clean_slim", todo, learned)
             else:
-                work.pending, work.extracted = self.pool.submit_process(todo, learned), True
+                work.pending = self.pool.submit("process_slim", todo, learned)
+                work.extracted = True
         return work
 
     def _learning_expected(self, feed: str, n: int) -> bool:
@@ -273,40 +274,42 @@ class Ingestor:
         the articles the new keys touch, then extract each article once."""
         feed, todo = work.batch.feed, work.todo
         learned = self.learned_for(feed)
-        extraction: list[Extraction | None] = [None] * len(todo)
+        analysed: list[tuple[Extraction, Sketch] | None] = [None] * len(todo)
         if work.pending is None:
             cleaned = [clean_only(e, learned) for e in todo]
         elif work.extracted:
-            done = work.pending.result()
-            cleaned = [CleanedEntry(e, p.entry, p.cleaned) for e, p in zip(todo, done, strict=True)]
-            extraction = [p.extraction for p in done]
+            done = work.pending.result()  # (changed entry or None, cleaned, extraction, sketch)
+            cleaned = [_cleaned_entry(e, d[:2]) for e, d in zip(todo, done, strict=True)]
+            analysed = [(x, sk) for _, _, x, sk in done]
         else:
-            cleaned = work.pending.result()
+            cleaned = [
+                _cleaned_entry(e, d) for e, d in zip(todo, work.pending.result(), strict=True)
+            ]
         if learned != work.learned:  # an earlier batch of this feed learned keys meanwhile
-            self._reclean(cleaned, extraction, learned, learned - work.learned)
+            self._reclean(cleaned, analysed, learned, learned - work.learned)
         if self._due_to_learn(feed, len(todo)):
             newly = self._learn(feed, [c.cleaned for c in cleaned]) - learned
             if newly:
                 learned = self._learned[feed] = learned | newly
-                self._reclean(cleaned, extraction, learned, newly)
-        missing = [i for i, x in enumerate(extraction) if x is None]
+                self._reclean(cleaned, analysed, learned, newly)
+        missing = [i for i, x in enumerate(analysed) if x is None]
         if missing:
+            args = [(cleaned[i].cleaned.text, cleaned[i].entry.published) for i in missing]
             if self.pool is not None:
-                redone = self.pool.extract([cleaned[i] for i in missing])
+                redone = self.pool.submit("analyse", args).result()
             else:
-                redone = [extract_cleaned(cleaned[i], self.extractor) for i in missing]
-            for i, p in zip(missing, redone, strict=True):
-                extraction[i] = p.extraction
+                redone = [analyse(text, published, self.extractor) for text, published in args]
+            for i, x in zip(missing, redone, strict=True):
+                analysed[i] = x
         done = [
-            ProcessedArticle(c.entry, c.cleaned, x)
-            for c, x in zip(cleaned, extraction, strict=True)
+            ProcessedArticle(c.entry, c.cleaned, *x) for c, x in zip(cleaned, analysed, strict=True)
         ]
         return sorted(done, key=lambda p: p.entry.published)
 
     def _reclean(
         self,
         cleaned: list[CleanedEntry],
-        extraction: list[Extraction | None],
+        analysed: list[tuple[Extraction, Sketch] | None],
         learned: frozenset[str],
         newly: frozenset[str],
     ) -> None:
@@ -315,11 +318,12 @@ class Ingestor:
         stale = [i for i, c in enumerate(cleaned) if touched_by(c.cleaned, newly)]
         sources = [cleaned[i].source for i in stale]
         if self.pool is not None:
-            redone = self.pool.clean(sources, learned)
+            redone = self.pool.submit("clean_slim", sources, learned).result()
+            redone = [_cleaned_entry(e, d) for e, d in zip(sources, redone, strict=True)]
         else:
             redone = [clean_only(e, learned) for e in sources]
         for i, c in zip(stale, redone, strict=True):
-            cleaned[i], extraction[i] = c, None
+            cleaned[i], analysed[i] = c, None
 
     def _due_to_learn(self, feed: str, new_articles: int) -> bool:
         state = self._learn_state.setdefault(feed, _LearnState())
@@ -395,6 +399,14 @@ class Ingestor:
                 cur, "insert_learned", feed=feed, key=key, text=examples.get(key, key), at=utcnow()
             )
         return feed, stored | fresh
+
+
+def _cleaned_entry(
+    source: FeedEntry, slim: tuple[FeedEntry | None, CleanedArticle]
+) -> CleanedEntry:
+    """A worker's slim cleaning result with the entry it was sent."""
+    entry, cleaned = slim
+    return CleanedEntry(source, entry or source, cleaned)
 
 
 def _sketch_for(p: ProcessedArticle, num_perm: int) -> Sketch:

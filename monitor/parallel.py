@@ -37,6 +37,7 @@ from monitor.models import FeedEntry
 from monitor.pipeline import (
     CleanedEntry,
     ProcessedArticle,
+    analyse,
     clean_only,
     extract_cleaned,
     process_entry,
@@ -138,6 +139,33 @@ def _extract_items(items, extractor):
     return [extract_cleaned(c, extractor) for c in items]
 
 
+# The ingestor's kinds: results carry no copy of what the main process sent (the entry and
+# its raw HTML): unpickling them is the main process's cost, and it is the bottleneck.
+
+
+def _clean_slim_items(items, extractor, learned):
+    """(entry when cleaning changed it (a page's own title/date) else None, cleaned)."""
+    out = []
+    for e in items:
+        c = clean_only(e, learned)
+        out.append((None if c.entry is e else c.entry, c.cleaned))
+    return out
+
+
+def _process_slim_items(items, extractor, learned):
+    """(entry when changed else None, cleaned, extraction, sketch)."""
+    out = []
+    for e in items:
+        c = clean_only(e, learned)
+        extraction, sk = analyse(c.cleaned.text, c.entry.published, extractor)
+        out.append((None if c.entry is e else c.entry, c.cleaned, extraction, sk))
+    return out
+
+
+def _analyse_items(items, extractor):
+    return [analyse(text, published, extractor) for text, published in items]
+
+
 def _call_items(items, extractor, fn):
     """Arbitrary picklable per-item function (e.g. feed parsing); one result per item."""
     return [fn(*args) for args in items]
@@ -148,6 +176,9 @@ _KINDS: dict[str, Callable] = {
     "clean": _clean_items,
     "extract": _extract_items,
     "call": _call_items,
+    "clean_slim": _clean_slim_items,
+    "process_slim": _process_slim_items,
+    "analyse": _analyse_items,
 }
 
 

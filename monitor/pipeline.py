@@ -74,9 +74,15 @@ def clean_only(entry: FeedEntry, learned: frozenset[str] = frozenset()) -> Clean
 
 
 def extract_cleaned(c: CleanedEntry, extractor: Extractor) -> ProcessedArticle:
-    text = c.cleaned.text
-    extraction = extractor.extract(text, c.entry.published.date())
-    return ProcessedArticle(c.entry, c.cleaned, extraction, sketch(text))
+    return ProcessedArticle(
+        c.entry, c.cleaned, *analyse(c.cleaned.text, c.entry.published, extractor)
+    )
+
+
+def analyse(text: str, published: datetime, extractor: Extractor) -> tuple[Extraction, Sketch]:
+    """What extraction and story grouping need of a cleaned text (all a pool worker has to
+    be sent for it: the text and the date, not the whole entry)."""
+    return extractor.extract(text, published.date()), sketch(text)
 
 
 _KEYED_REMOVALS = ("duplicate-of-", "near-duplicate-of-")
