@@ -1,6 +1,8 @@
 """Peak RSS of the ingesting process while the store grows to N articles (default 1M).
 
     .venv/bin/python benchmarks/bench_memory.py --articles 1000000 --days 14 --workers 2
+    .venv/bin/python benchmarks/bench_memory.py --prefill data/bench/queries-1000000-365d.duckdb \
+        --articles 250000 --days 3 --workers 2
     .venv/bin/python benchmarks/bench_memory.py --smoke
 
 Feed files are generated in chunks into a scratch folder, imported through the real path
@@ -9,6 +11,12 @@ holds one chunk at a time. After every chunk one line reports articles stored, t
 of the chunk, current and peak RSS, story-index size and database size: memory must level
 off once the story window (7 days) is full. Peak RSS counts this process only; pool
 workers are reported separately (their own peak).
+
+`--prefill STORE` starts from a copy of an existing store (e.g. bench_queries' 1M-article
+store, built in SQL in minutes) and ingests `--articles` more on top through the same path:
+the poller's memory with 1M articles already stored, without ingesting all of them first.
+With `--days 3` all new articles fall in the story window, so the story index reaches its
+cap (`--story-max`, 200k) when more than that many are ingested.
 """
 
 from __future__ import annotations
@@ -51,10 +59,17 @@ def worker_peak_mb(pool: ProcessPool | None) -> float:
 def run(args: argparse.Namespace) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="bench-memory-", dir=args.scratch))
     db = scratch / "memory.duckdb"
+    if args.prefill:
+        t = time.perf_counter()
+        shutil.copy(args.prefill, db)
+        print(f"prefilled from {args.prefill} ({time.perf_counter() - t:.0f} s)", flush=True)
     settings = Settings(
         db_path=db, duckdb_memory_limit=args.memory_limit or None, story_max_entries=args.story_max
     )
+    t = time.perf_counter()
     store = open_store(db, memory_limit=settings.duckdb_memory_limit)
+    print(f"store open (migrations included): {time.perf_counter() - t:.0f} s, "
+          f"{store.count_articles():,} articles, RSS {rss_mb()[0]:,.0f} MB", flush=True)  # fmt: skip
     pool = ProcessPool(ExtractorSpec(), args.workers) if args.workers else None
     extractor = pool.extractor if pool else build_extractor(settings)
     ingestor = Ingestor(store, extractor, settings, **({"pool": pool} if pool else {}))
@@ -119,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
         default=Settings.story_max_entries,
         help="story index cap (entries)",
     )
+    parser.add_argument("--prefill", type=Path, help="start from a copy of this store")
     parser.add_argument("--smoke", action="store_true", help="tiny run (300 articles)")
     args = parser.parse_args(argv)
     if args.smoke:
