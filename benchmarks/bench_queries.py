@@ -421,6 +421,11 @@ def main(argv: list[str] | None = None) -> int:
     aggregates.apply_skipped_migrations(store)  # 004 on a store that got 005 first
     try:
         with store.cursor() as cur:
+            if not terms.in_step(cur):  # a store cached before the keyword index existed
+                print("indexing the stored texts for keyword search (terms.rebuild) ...")
+                with store.transaction() as tx:
+                    terms.rebuild(tx)
+        with store.cursor() as cur:
             now = cur.execute("SELECT max(published) FROM articles").fetchone()[0]
             n = cur.execute("SELECT count(*) FROM articles").fetchone()[0]
             m = cur.execute("SELECT count(*) FROM mentions").fetchone()[0]

@@ -71,13 +71,12 @@ def rebuild(cur) -> int:
     of REBUILD_CHUNK articles so memory stays bounded; returns the postings rows written."""
     cur.execute("DELETE FROM terms_postings").fetchall()
     cur.execute("DELETE FROM terms_docs").fetchall()
-    top = cur.execute("SELECT max(rowid) FROM articles").fetchall()[0][0]
+    # (rowid, id) of every article, in storage order; chunked here, not by rowid ranges
+    # (rows written in the current transaction have rowids far past the others)
+    every = _arrow(cur, "terms_rebuild_rows").sort_by("r")
     rows = 0
-    if top is None:
-        return 0
-    for lo in range(0, top + 1, REBUILD_CHUNK):
-        located = _arrow(cur, "terms_rebuild_rows", lo=lo, hi=lo + REBUILD_CHUNK)
-        rows += _index(cur, located)
+    for lo in range(0, every.num_rows, REBUILD_CHUNK):
+        rows += _index(cur, every.slice(lo, REBUILD_CHUNK))
     return rows
 
 

@@ -1,5 +1,4 @@
 -- name: terms_rebuild_rows
--- (r, id) of the articles with $lo <= rowid < $hi: one chunk of a full re-index.
+-- (r, id) of every article: what a full re-index works through, chunk by chunk.
 SELECT rowid AS r, id
-FROM articles
-WHERE rowid >= $lo AND rowid < $hi;
+FROM articles;
