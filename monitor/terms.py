@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from monitor import sql
 
-REBUILD_CHUNK = 100_000  # articles per postings block in `rebuild`
+REBUILD_CHUNK = 50_000  # articles per postings block in `rebuild`
 
 
 def refresh(cur, article_ids: Sequence[str]) -> int:
@@ -41,7 +41,7 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
 
 
 def _locate(cur, wanted: int) -> pa.Table:
-    """(r, id) of the articles in _terms_ids. A batch written in this transaction sits at the
+    """(r, id, body) of the articles in _terms_ids. A batch written in this transaction sits at the
     end of the table; `count(*)` is a rowid at or before it (rowids are never below their
     row's position), so look there first and only scan the whole table if some id is missing."""
     hint = cur.execute("SELECT count(*) FROM articles").fetchall()[0][0]
@@ -58,7 +58,7 @@ def _index(cur, located: pa.Table) -> int:
     located = located.sort_by("r")
     base = cur.execute("SELECT coalesce(max(doc), 0) FROM terms_docs").fetchall()[0][0]
     docs = pa.array(range(base + 1, base + 1 + located.num_rows), pa.int32())
-    cur.register("_terms_new", located.append_column("doc", docs))
+    cur.register("_terms_new", located.append_column("doc", docs))  # r, id, body, doc
     try:
         sql.execute(cur, "terms_add_docs").fetchall()
         return sql.execute(cur, "terms_add_postings").fetchall()[0][0]
@@ -76,7 +76,12 @@ def rebuild(cur) -> int:
     every = _arrow(cur, "terms_rebuild_rows").sort_by("r")
     rows = 0
     for lo in range(0, every.num_rows, REBUILD_CHUNK):
-        rows += _index(cur, every.slice(lo, REBUILD_CHUNK))
+        cur.register("_terms_chunk", every.slice(lo, REBUILD_CHUNK).select(["r"]))
+        try:
+            chunk = _arrow(cur, "terms_rebuild_bodies")
+        finally:
+            cur.unregister("_terms_chunk")
+        rows += _index(cur, chunk)
     return rows
 
 

@@ -1,18 +1,14 @@
 -- name: terms_add_postings
--- Postings of the articles in _terms_new(r, doc) (r = articles.rowid): one row per token with
--- the docs containing it. A token is a maximal run of (?i)[\pL\pN_] in title || ' ' || text
--- (the word characters of keyword.py's patterns), folded so that equal forms are exactly the
--- tokens RE2's (?i) calls equal. The text is split at spaces first (cheap, and no token spans
--- a space), pieces are de-duplicated per article, and only distinct pieces go through the
--- regex and the fold (a batch repeats most of its pieces).
+-- Postings of the articles in _terms_new(doc, body): one row per token with the docs
+-- containing it. A token is a maximal run of (?i)[\pL\pN_] in the body (title || ' ' ||
+-- text: the word characters of keyword.py's patterns), folded so that equal forms are
+-- exactly the tokens RE2's (?i) calls equal. The body is split at spaces first (cheap, and
+-- no token spans a space), pieces are de-duplicated per article, and only distinct pieces go
+-- through the regex and the fold (a batch repeats most of its pieces).
 INSERT INTO terms_postings (term, docs)
 WITH pieces AS (
-    SELECT DISTINCT n.doc,
-           unnest(string_split(
-               terms_fold_text(coalesce(a.title, '') || ' ' || coalesce(a.text, '')), ' '
-           )) AS piece
-    FROM articles a
-    JOIN _terms_new n ON a.rowid = n.r
+    SELECT DISTINCT doc, unnest(string_split(terms_fold_text(body), ' ')) AS piece
+    FROM _terms_new
 ),
 tokens AS (
     SELECT piece, terms_fold_token(unnest(regexp_extract_all(piece, '(?i)[\pL\pN_]+'))) AS term
