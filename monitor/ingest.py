@@ -19,17 +19,24 @@ from monitor import aggregates, sql, terms
 from monitor import learned as learned_mod
 from monitor.config import Settings
 from monitor.extract import Extractor
-from monitor.models import CleanedArticle, Extraction, FeedEntry
+from monitor.models import CleanedArticle, FeedEntry
 from monitor.parallel import Pending, ProcessPool
 from monitor.pipeline import (
     CleanedEntry,
     ProcessedArticle,
-    analyse,
     clean_only,
     content_hash,
     touched_by,
 )
-from monitor.rows import article_rows, discovered_rows, mention_rows, quote_rows, removed_rows
+from monitor.rows import (
+    ExtractionColumns,
+    analyse_columns,
+    article_rows,
+    discovered_rows,
+    mention_rows,
+    quote_rows,
+    removed_rows,
+)
 from monitor.schedule import HealthUpdate
 from monitor.store import Store, delete_ids, insert_arrow, utcnow
 from monitor.stories import Sketch, StoryIndex, sketch
@@ -274,7 +281,7 @@ class Ingestor:
         the articles the new keys touch, then extract each article once."""
         feed, todo = work.batch.feed, work.todo
         learned = self.learned_for(feed)
-        analysed: list[tuple[Extraction, Sketch] | None] = [None] * len(todo)
+        analysed: list[tuple[ExtractionColumns, Sketch] | None] = [None] * len(todo)
         if work.pending is None:
             cleaned = [clean_only(e, learned) for e in todo]
         elif work.extracted:
@@ -298,7 +305,7 @@ class Ingestor:
             if self.pool is not None:
                 redone = self.pool.submit("analyse", args).result()
             else:
-                redone = [analyse(text, published, self.extractor) for text, published in args]
+                redone = [analyse_columns(t, published, self.extractor) for t, published in args]
             for i, x in zip(missing, redone, strict=True):
                 analysed[i] = x
         done = [
@@ -309,7 +316,7 @@ class Ingestor:
     def _reclean(
         self,
         cleaned: list[CleanedEntry],
-        analysed: list[tuple[Extraction, Sketch] | None],
+        analysed: list[tuple[ExtractionColumns, Sketch] | None],
         learned: frozenset[str],
         newly: frozenset[str],
     ) -> None:
@@ -358,8 +365,8 @@ class Ingestor:
             delete_ids(cur, ("articles", *CHILD_TABLES), [i for r in group for i in r.updated_ids])
             insert_arrow(cur, "articles", article_rows(processed, hashes, stories, now))
             insert_arrow(cur, "removed_spans", removed_rows(processed))
-            insert_arrow(cur, "mentions", mention_rows(processed, stories, self.extractor))
-            insert_arrow(cur, "quotes", quote_rows(processed, stories, self.extractor))
+            insert_arrow(cur, "mentions", mention_rows(processed, stories))
+            insert_arrow(cur, "quotes", quote_rows(processed, stories))
             # the dashboard's pre-aggregates, in the same transaction so they never disagree
             aggregates.refresh(cur, [p.entry.article_id for p in processed])
             terms.refresh(cur, [p.entry.article_id for p in processed])

@@ -37,11 +37,11 @@ from monitor.models import FeedEntry
 from monitor.pipeline import (
     CleanedEntry,
     ProcessedArticle,
-    analyse,
     clean_only,
     extract_cleaned,
     process_entry,
 )
+from monitor.rows import analyse_columns
 
 log = logging.getLogger(__name__)
 
@@ -153,17 +153,17 @@ def _clean_slim_items(items, extractor, learned):
 
 
 def _process_slim_items(items, extractor, learned):
-    """(entry when changed else None, cleaned, extraction, sketch)."""
+    """(entry when changed else None, cleaned, extraction as rows.ExtractionColumns, sketch)."""
     out = []
     for e in items:
         c = clean_only(e, learned)
-        extraction, sk = analyse(c.cleaned.text, c.entry.published, extractor)
-        out.append((None if c.entry is e else c.entry, c.cleaned, extraction, sk))
+        columns, sk = analyse_columns(c.cleaned.text, c.entry.published, extractor)
+        out.append((None if c.entry is e else c.entry, c.cleaned, columns, sk))
     return out
 
 
 def _analyse_items(items, extractor):
-    return [analyse(text, published, extractor) for text, published in items]
+    return [analyse_columns(text, published, extractor) for text, published in items]
 
 
 def _call_items(items, extractor, fn):

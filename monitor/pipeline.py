@@ -17,6 +17,8 @@ from monitor.stories import Sketch, sketch
 class ProcessedArticle:
     entry: FeedEntry
     cleaned: CleanedArticle
+    # Inside the ingestor: the same extraction as `rows.ExtractionColumns` (plain columns
+    # are ~10x cheaper to ship back from a pool worker than Mention/Quote objects).
     extraction: Extraction
     # The story index's view of the cleaned text, made where the text was extracted (a
     # pool worker) so the main process only inserts and queries the index.
