@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from monitor.boilerplate import match_rule
-from monitor.learned import paragraph_key
+from monitor.learned import fold_digits
 from monitor.models import CleanedArticle, Removed
 
 CLEANER_VERSION = "1.0"
@@ -94,10 +94,16 @@ _NEAR_THRESHOLD = 0.7  # word-bigram Jaccard of digit-folded keys
 
 
 def _bigrams(key: str) -> frozenset[tuple[str, str]]:
-    words = key.split()
+    return _word_bigrams(key.split())
+
+
+def _word_bigrams(words: list[str]) -> frozenset[tuple[str, str]]:
     if len(words) < _NEAR_MIN_WORDS:
-        return frozenset()
+        return _NO_BIGRAMS
     return frozenset(zip(words, words[1:], strict=False))
+
+
+_NO_BIGRAMS: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -109,18 +115,18 @@ class _State:
     kept: list[str] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
     exact: dict[str, int] = field(default_factory=dict)  # casefolded text → kept index
-    near: list[tuple[frozenset[tuple[str, str]], int]] = field(default_factory=list)
+    near: list[tuple[frozenset[tuple[str, str]], int, int]] = field(default_factory=list)
 
 
 def _near_duplicate_of(shingles: frozenset[tuple[str, str]], state: _State) -> int | None:
     n = len(shingles)
-    for other, index in state.near:
-        m = len(other)
+    t = _NEAR_THRESHOLD
+    for other, m, index in state.near:  # m = len(other), stored once
         # Jaccard ≥ t needs min/max size ≥ t: skip the set work for most pairs.
-        if min(n, m) < _NEAR_THRESHOLD * max(n, m):
+        if (n if n < m else m) < t * (m if n < m else n):
             continue
         inter = len(shingles & other)
-        if inter >= _NEAR_THRESHOLD * (n + m - inter):
+        if inter >= t * (n + m - inter):
             return index
     return None
 
@@ -133,12 +139,22 @@ def _reason(paragraph: str, state: _State) -> str | None:
     rule = match_rule(paragraph)
     if rule:
         return rule
-    key = paragraph_key(paragraph)
-    if key in state.learned:
-        return "learned-boilerplate"
+    # paragraph_key(paragraph), from the casefold already made; it is needed only to look up
+    # learned keys and for the bigrams of paragraphs of at least _NEAR_MIN_WORDS words.
+    words = folded.split()
+    long_enough = len(words) >= _NEAR_MIN_WORDS
+    key = joined = ""
+    if state.learned or long_enough:
+        joined = " ".join(words)
+        key = fold_digits(joined)
+        if key in state.learned:
+            return "learned-boilerplate"
     if folded in state.exact:
         return f"duplicate-of-paragraph-{state.exact[folded]}"
-    shingles = _bigrams(key)
+    shingles = _NO_BIGRAMS
+    if long_enough:
+        # bigrams of the key's words: these words, unless folding changed a digit
+        shingles = _word_bigrams(words if key == joined else key.split())
     if shingles:
         index = _near_duplicate_of(shingles, state)
         if index is not None:
@@ -152,7 +168,7 @@ def _keep(paragraph: str, folded: str, shingles: frozenset, state: _State) -> No
     index = len(state.kept)
     state.exact.setdefault(folded, index)
     if shingles:
-        state.near.append((shingles, index))
+        state.near.append((shingles, len(shingles), index))
 
 
 def _filter(

@@ -20,7 +20,12 @@ _ASCII_DIGITS = str.maketrans("123456789", "000000000")
 
 def paragraph_key(p: str) -> str:
     """Normalised key of a paragraph: casefolded, every digit → 0, whitespace folded."""
-    folded = " ".join(p.casefold().split())
+    return fold_digits(" ".join(p.casefold().split()))
+
+
+def fold_digits(folded: str) -> str:
+    """Every digit → 0 (the last step of ``paragraph_key``, for callers that already have the
+    casefolded, whitespace-folded text)."""
     # translate() is several times faster than a regex on ASCII; \d also folds other scripts.
     return folded.translate(_ASCII_DIGITS) if folded.isascii() else _DIGITS.sub("0", folded)
 

@@ -2,7 +2,7 @@
 
 `tests/labelled/equivalence.json` holds one SHA-256 per corpus over the ``repr`` of every
 result (kept paragraphs, removed spans with reasons, mentions, quotes, discovered officials),
-written by the tree at 6d4d6c7 (before the clean/extract speed-ups). Regenerate it only for a
+written by the tree at a1008bd (before the clean/extract speed-ups). Regenerate it only for a
 change that is *meant* to alter results:
 
     .venv/bin/python tests/test_extract_equivalence.py --write

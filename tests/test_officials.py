@@ -164,3 +164,26 @@ def test_surname_scan_takes_whole_tokens_only():
 def test_discovered_surname_resolves_without_registry_index():
     res = find_officials("Japanese Prime Minister Shigeru Ishiba met. Ishiba said; Ishibas", REG)
     assert [m.text for m in res.mentions] == ["Shigeru Ishiba", "Ishiba"]
+
+
+def test_discovery_candidates_find_what_the_regex_scan_finds() -> None:
+    """The automaton-seeded scan returns exactly DISCOVERY.finditer's matches."""
+    import json
+    from pathlib import Path
+
+    from monitor.extract.officials import DISCOVERY, _discovery_matches
+
+    texts = [
+        json.loads(line)["text"]
+        for line in (Path(__file__).parent / "labelled" / "passages.jsonl").read_text().splitlines()
+    ]
+    texts += [
+        "Vice President Vice Premier Li Qiang met Deputy Prime Minister Anna Berg and "
+        "Minister of Foreign Affairs Jan Kowalski; the Service Minister Tom Lee, former "
+        "president Joe Biden, Secretary-General António Guterres, Crown Prince Mohammed Salman.",
+        "Prime Minister Prime Minister Keir Starmer. Foreign Minister Foreign Minister.",
+        "",
+    ]
+    for text in texts:
+        got = [(m.span(), m.group("name")) for m in _discovery_matches(text)]
+        assert got == [(m.span(), m.group("name")) for m in DISCOVERY.finditer(text)]

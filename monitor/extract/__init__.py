@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from monitor.extract.countries import find_countries, load_gazetteer
-from monitor.extract.officials import REGISTRY_VERSION, Registry, find_officials, load_registry
+from monitor.extract.countries import MultiScan, find_countries, load_gazetteer
+from monitor.extract.officials import (
+    REGISTRY_VERSION,
+    Registry,
+    Scanned,
+    find_officials,
+    load_registry,
+    normalise_particles,
+    title_openers,
+)
 from monitor.extract.quotes import find_quotes
 from monitor.models import PARAGRAPH_SEPARATOR, Extraction, Mention
 
@@ -31,10 +39,33 @@ class Extractor:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.gazetteer = load_gazetteer()
+        # Country keys and title openers are looked up in the text, registry names and
+        # surnames in its particle-normalised form; the two are the same string for most
+        # articles, and then ONE automaton pass finds all four (else two passes).
+        places = list(self.gazetteer.automaton.items())
+        names = list(registry.automaton.items()) if len(registry) else []
+        surnames = list(registry.surname_automaton.items()) if len(registry) else []
+        openers = title_openers()
+        self._scan_all = MultiScan(
+            [(places, True), (names, True), (surnames, True), (openers, False)]
+        )
+        self._scan_text = MultiScan([(places, True), (openers, False)])
+        self._scan_norm = MultiScan([(names, True), (surnames, True)])
+
+    def _scan(self, text: str) -> tuple[list, Scanned]:
+        norm = normalise_particles(text)
+        if norm == text:
+            places, names, surnames, openers = self._scan_all.scan(text)
+        else:
+            places, openers = self._scan_text.scan(text)
+            names, surnames = self._scan_norm.scan(norm)
+        starts = sorted({start for start, _, _ in openers})
+        return places, Scanned(norm, names, surnames, starts)
 
     def extract(self, text: str, published: date | None = None) -> Extraction:
-        countries = find_countries(text, self.gazetteer)
-        officials = find_officials(text, self.registry, published)
+        places, scanned = self._scan(text)
+        countries = find_countries(text, self.gazetteer, places)
+        officials = find_officials(text, self.registry, published, scanned)
         discovered = {d.name: d for d in officials.discovered}
         quotes = find_quotes(
             text, officials.mentions, self.registry.by_id, discovered, self.gazetteer

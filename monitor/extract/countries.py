@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -215,20 +216,90 @@ def longest_hits(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int,
     for end_index, value in automaton.iter(text):
         end = end_index + 1
         start = end - len(value[0])
-        # inlined word-boundary checks: this loop runs for every hit of every article
-        if start > 0:
-            ch = text[start - 1]
-            if ch.isalnum() or ch == "_":
-                continue
-        if end < n:
-            ch = text[end]
-            if ch.isalnum() or ch == "_":
-                last = value[0][-1]
-                if last.isalnum() or last == "_":
-                    continue
-        # (start, -end) sorts leftmost-longest with no key function; two hits never tie on
-        # both (same span = same key = one automaton entry), so values are never compared.
-        hits.append((start, -end, value))
+        if _word_bounded(text, n, start, end, value[0]):
+            hits.append((start, -end, value))
+    return _leftmost_longest(hits)
+
+
+def longest_hits_pair(
+    automaton: ahocorasick.Automaton, text: str
+) -> tuple[list[tuple[int, int, tuple]], list[tuple[int, int, tuple]]]:
+    """``longest_hits`` for two key sets in ONE scan of `text`. The automaton's values are
+    (key, value in set A or None, value in set B or None); each result is exactly what
+    ``longest_hits`` over an automaton of that set alone returns (the word-boundary test
+    depends only on the key, and leftmost-longest is chosen per set)."""
+    hits_a, hits_b = [], []
+    n = len(text)
+    for end_index, (key, a, b) in automaton.iter(text):
+        end = end_index + 1
+        start = end - len(key)
+        if _word_bounded(text, n, start, end, key):
+            if a is not None:
+                hits_a.append((start, -end, a))
+            if b is not None:
+                hits_b.append((start, -end, b))
+    return _leftmost_longest(hits_a), _leftmost_longest(hits_b)
+
+
+class MultiScan:
+    """Several key sets in ONE Aho-Corasick automaton. Scanning an article costs ~13 ns per
+    character per automaton, so one pass for countries, registry names, surnames and title
+    openers replaces four. Each set's result is exactly what its own automaton gives:
+    word-bounded sets → ``longest_hits``; other sets → every occurrence, in scan order."""
+
+    def __init__(self, sets: Sequence[tuple[Iterable[tuple[str, object]], bool]]) -> None:
+        merged: dict[str, list[tuple[int, object]]] = {}
+        for i, (items, _) in enumerate(sets):
+            for key, value in items:
+                merged.setdefault(key, []).append((i, value))
+        self.bounded = tuple(bounded for _, bounded in sets)
+        self.automaton = ahocorasick.Automaton()
+        for key, values in merged.items():
+            self.automaton.add_word(key, (key, tuple(values)))
+        self.empty = not merged
+        if merged:
+            self.automaton.make_automaton()
+
+    def scan(self, text: str) -> list[list[tuple[int, int, object]]]:
+        """Per set, (start, end, value) hits."""
+        out: list[list] = [[] for _ in self.bounded]
+        if self.empty:
+            return out
+        bounded = self.bounded
+        n = len(text)
+        for end_index, (key, values) in self.automaton.iter(text):
+            end = end_index + 1
+            start = end - len(key)
+            ok = None
+            for i, value in values:
+                if bounded[i]:
+                    if ok is None:
+                        ok = _word_bounded(text, n, start, end, key)
+                    if ok:
+                        out[i].append((start, -end, value))
+                else:
+                    out[i].append((start, end, value))
+        return [_leftmost_longest(h) if b else h for h, b in zip(out, bounded, strict=True)]
+
+
+def _word_bounded(text: str, n: int, start: int, end: int, key: str) -> bool:
+    if start > 0:
+        ch = text[start - 1]
+        if ch.isalnum() or ch == "_":
+            return False
+    if end < n:
+        ch = text[end]
+        if ch.isalnum() or ch == "_":
+            last = key[-1]
+            if last.isalnum() or last == "_":
+                return False
+    return True
+
+
+def _leftmost_longest(hits: list[tuple[int, int, tuple]]) -> list[tuple[int, int, tuple]]:
+    """Hits as (start, -end, value) → non-overlapping (start, end, value), leftmost-longest.
+    The tuples sort with no key function; two hits never tie on both (same span = same key
+    = one automaton entry), so values are never compared."""
     if len(hits) > 1:
         hits.sort()
     chosen, last_end = [], -1
@@ -262,13 +333,18 @@ def _sentence_initial(text: str, start: int) -> bool:
     return bool(_SENTENCE_START.search(text[max(0, start - 6) : start])) or start == 0
 
 
-def find_countries(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
-    """Country mentions in `text`, in order, with offsets into `text`."""
+def find_countries(
+    text: str, gazetteer: Gazetteer | None = None, hits: list | None = None
+) -> list[Mention]:
+    """Country mentions in `text`, in order, with offsets into `text`. `hits`: what
+    ``longest_hits(gazetteer.automaton, text)`` returns, when the caller scanned already."""
     gaz = gazetteer or load_gazetteer()
     names = gaz.names
     kept: list[Mention] = []
     georgia_state_seen = False
-    for start, end, (key, code, via) in longest_hits(gaz.automaton, text):
+    if hits is None:
+        hits = longest_hits(gaz.automaton, text)
+    for start, end, (key, code, via) in hits:
         if not code:
             continue
         if key in PERSON_AMBIGUOUS and _looks_like_person(text, start, end):

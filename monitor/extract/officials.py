@@ -7,7 +7,7 @@ import hashlib
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -15,7 +15,12 @@ from pathlib import Path
 
 import ahocorasick
 
-from monitor.extract.countries import find_countries, longest_hits, new_mention
+from monitor.extract.countries import (
+    find_countries,
+    longest_hits,
+    longest_hits_pair,
+    new_mention,
+)
 from monitor.models import Discovered, Mention, Official
 
 PACKAGED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "officials.toml"
@@ -132,15 +137,46 @@ _CORE = "|".join(_CORE_TITLES)
 # Every alternative opens with a literal letter and there is no leading \b: the regex engine
 # then skips, in C, every position whose letter cannot start a title (3x faster than a leading
 # optional modifier group). The word boundary before the title is checked on each match.
-_TITLE_WORDS = "|".join(
-    [rf"{mod}\s+(?:{_CORE})" for mod in ("Vice", "Deputy", "Acting", "Interim", "Former", "former")]
-    + _CORE_TITLES
-)
+_MODIFIERS = ("Vice", "Deputy", "Acting", "Interim", "Former", "former")
+_TITLE_WORDS = "|".join([rf"{mod}\s+(?:{_CORE})" for mod in _MODIFIERS] + _CORE_TITLES)
 # "French President Emmanuel Macron", "Kremlin spokesperson Dmitry Peskov", "Prime Minister X Y".
 DISCOVERY = re.compile(
     rf"(?P<title>{_TITLE_WORDS})\s+"
     rf"(?P<name>{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|[A-Z]\.)){{1,2}})"
 )
+# The literal word each DISCOVERY alternative opens with: a match can only start where one of
+# them occurs, and one automaton pass finds those places faster than the regex's own scan
+# (its first-letter set includes common lowercase letters: a, f, p, s).
+_TITLE_OPENERS = frozenset(
+    [*_MODIFIERS, *(re.match(r"[A-Za-z]+", t).group() for t in _CORE_TITLES)]  # type: ignore[union-attr]
+)
+_TITLE_OPENER_AUTOMATON = ahocorasick.Automaton()
+for _word in _TITLE_OPENERS:
+    _TITLE_OPENER_AUTOMATON.add_word(_word, len(_word))
+_TITLE_OPENER_AUTOMATON.make_automaton()
+
+
+def title_openers() -> list[tuple[str, int]]:
+    """(word, length) of every title opener, for a caller's own scan (Extractor)."""
+    return [(w, len(w)) for w in _TITLE_OPENERS]
+
+
+def _discovery_matches(text: str, starts: list[int] | None = None) -> Iterator[re.Match[str]]:
+    """``DISCOVERY.finditer(text)``: the regex is tried only where a title opener starts,
+    in order, resuming after each match as finditer does (matches are never empty).
+    `starts`: the openers' start offsets, sorted, when the caller scanned already."""
+    if starts is None:
+        starts = sorted({end - n + 1 for end, n in _TITLE_OPENER_AUTOMATON.iter(text)})
+    pos = 0
+    for start in starts:
+        if start < pos:
+            continue
+        m = DISCOVERY.match(text, start)
+        if m:
+            yield m
+            pos = m.end()
+
+
 # "a spokesman for the foreign ministry, Mao Ning" / "the ministry's spokesperson, X Y".
 DISCOVERY_FOR = re.compile(
     r"(?P<title>[Ss]pokes(?:person|man|woman) (?:for|of) (?:the )?(?P<org>[\w ’'-]{2,50}?)),\s+"
@@ -298,6 +334,16 @@ class Registry:
             self.surname_automaton.add_word(sn, (sn,))
         if self.surnames:
             self.surname_automaton.make_automaton()
+        # Both key sets in one automaton: find_officials scans an article once, not twice.
+        self.scan_automaton = ahocorasick.Automaton()
+        for text, (_, ids, via) in keys.items():
+            sn_value = (text,) if text in self.surnames else None
+            self.scan_automaton.add_word(text, (text, (text, tuple(ids), via), sn_value))
+        for sn in self.surnames:
+            if sn not in keys:
+                self.scan_automaton.add_word(sn, (sn, None, (sn,)))
+        if keys:
+            self.scan_automaton.make_automaton()
         # pick() per (ids, date) and "is this a registry name" per discovered name: both are
         # asked again for every article that mentions the same people on the same day.
         self._picks: dict[tuple[tuple[str, ...], date | None], str | None] = {}
@@ -318,6 +364,16 @@ class Registry:
             NameHit(s, e, text[s:e], ids, via)
             for s, e, (_key, ids, via) in longest_hits(self.automaton, norm)
         ]
+
+    def scan(self, text: str, normalised: str) -> tuple[list[NameHit], list[tuple[int, int, str]]]:
+        """``(find_names(text, normalised), surname_hits(normalised))`` in one scan."""
+        if self._empty:
+            return [], []
+        names, surnames = longest_hits_pair(self.scan_automaton, normalised)
+        return (
+            [NameHit(s, e, text[s:e], ids, via) for s, e, (_key, ids, via) in names],
+            [(s, e, key) for s, e, (key,) in surnames],
+        )
 
     def surname_hits(self, normalised: str) -> list[tuple[int, int, str]]:
         """Word-bounded occurrences of any registry surname in a normalised text."""
@@ -428,13 +484,18 @@ def _country_of(title: str) -> str | None:
     return codes[0] if codes else None
 
 
-def _discover(text: str, registry: Registry, taken: list[tuple[int, int]]) -> list[tuple]:
+def _discover(
+    text: str, registry: Registry, taken: list[tuple[int, int]], starts: list[int] | None = None
+) -> list[tuple]:
     """(start, end, name, title, country) for titled names the registry does not know."""
     found = []
     for pattern in (DISCOVERY, DISCOVERY_FOR):
         if pattern is DISCOVERY_FOR and "pokes" not in text:
             continue  # it needs "[Ss]pokes…": a substring test is far cheaper than the scan
-        for m in pattern.finditer(text):
+        matches = (
+            _discovery_matches(text, starts) if pattern is DISCOVERY else pattern.finditer(text)
+        )
+        for m in matches:
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # "Vice" inside "Service": not a word start
             name = _clean_name(m.group("name"))
@@ -456,13 +517,34 @@ def _discover(text: str, registry: Registry, taken: list[tuple[int, int]]) -> li
     return found
 
 
-def find_officials(text: str, registry: Registry, published: date | None = None) -> OfficialsResult:
+@dataclass(frozen=True)
+class Scanned:
+    """What one automaton pass already found in an article (see Extractor): the normalised
+    text, ``longest_hits`` of the registry names and of the surnames over it, and the sorted
+    start offsets of the title openers in the text."""
+
+    norm: str
+    names: list[tuple[int, int, tuple]]
+    surnames: list[tuple[int, int, tuple]]
+    opener_starts: list[int]
+
+
+def find_officials(
+    text: str, registry: Registry, published: date | None = None, scanned: Scanned | None = None
+) -> OfficialsResult:
     """Registry names and aliases, discovered titled officials, then bare surnames."""
     mentions: list[Mention] = []
     taken: list[tuple[int, int]] = []
     known_surnames: dict[str, tuple[str, str]] = {}  # surname -> (entity_id, canonical name)
-    norm = normalise_particles(text)
-    for hit in registry.find_names(text, norm):
+    if scanned is None:
+        norm = normalise_particles(text)
+        name_hits, surname_hits = registry.scan(text, norm)
+        opener_starts = None
+    else:
+        norm, opener_starts = scanned.norm, scanned.opener_starts
+        name_hits = [NameHit(s, e, text[s:e], ids, via) for s, e, (_k, ids, via) in scanned.names]
+        surname_hits = [(s, e, key) for s, e, (key,) in scanned.surnames]
+    for hit in name_hits:
         oid = registry.pick(hit.ids, published)
         if oid is None:
             continue
@@ -472,7 +554,7 @@ def find_officials(text: str, registry: Registry, published: date | None = None)
         mentions.append(new_mention("official", oid, o.name, hit.text, hit.start, hit.end, hit.via))
         taken.append((hit.start, hit.end))
     discovered: dict[str, Discovered] = {}
-    for start, end, name, title, country in _discover(text, registry, taken):
+    for start, end, name, title, country in _discover(text, registry, taken, opener_starts):
         discovered.setdefault(name, Discovered(name, title, country))
         mentions.append(
             new_mention("official", f"discovered:{name}", name, name, start, end, "title")
@@ -486,7 +568,9 @@ def find_officials(text: str, registry: Registry, published: date | None = None)
         known_surnames.setdefault(surname_of(m.text, country), (m.entity_id, m.name))
         for sn in registry.surnames_by_id.get(m.entity_id, ()):
             known_surnames.setdefault(sn, (m.entity_id, m.name))
-    mentions += _surname_mentions(text, norm, registry, published, mentions, known_surnames, taken)
+    mentions += _surname_mentions(
+        text, norm, registry, published, mentions, known_surnames, taken, surname_hits
+    )
     mentions.sort(key=lambda m: m.start)
     return OfficialsResult(mentions, list(discovered.values()))
 
@@ -523,12 +607,13 @@ def _surname_mentions(
     full: list[Mention],
     known: dict[str, tuple[str, str]],
     taken: list[tuple[int, int]],
+    surname_hits: list[tuple[int, int, str]] | None = None,
 ) -> list[Mention]:
     """'Peskov said' after 'Dmitry Peskov'; 'Mr. Macron' via a unique registry surname."""
     first_seen = {}
     for m in full:
         first_seen.setdefault(m.entity_id, m.start)
-    hits = registry.surname_hits(norm)
+    hits = list(surname_hits) if surname_hits is not None else registry.surname_hits(norm)
     hits += _extra_hits(norm, [w for w in known if w not in registry.surnames])
     hits.sort()
     out = []
