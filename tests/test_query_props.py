@@ -373,3 +373,35 @@ def test_a_store_that_got_005_first_gets_004(tmp_path):
             assert cur.execute("SELECT count(*) FROM agg_pair_cells").fetchall() == [(0,)]
     finally:
         s.close()
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(f=plain_filters, limit=st.integers(0, 12), recent=st.booleans())
+def test_newest_stories_page_picks_each_storys_earliest_copy(store, f, limit, recent):
+    """The article list's default view (newest first, one row per story, top-N first) equals
+    a reference computed in Python: each story's earliest matching copy, newest first."""
+    if recent:
+        today = utcnow().date()
+        f = Filters(start=today - timedelta(days=3), end=today, sources=f.sources)
+    try:
+        f.validate()
+    except FilterError:
+        return
+    with store.cursor() as cur:
+        rows = dashboard.page_query(
+            cur, "page_articles", f, sort="published", descending=True, limit=limit, unique=True
+        )
+        from monitor.filters import register_filtered
+
+        register_filtered(cur, filtered_ids(cur, f))
+        stored = cur.execute(
+            "SELECT id, published, coalesce(story_id, id) FROM articles "
+            "WHERE id IN (SELECT id FROM _f)"
+        ).fetchall()
+    earliest: dict[str, tuple] = {}
+    for id_, published, story in sorted(stored, key=lambda r: (r[1], r[0])):
+        earliest.setdefault(story, (published, id_))
+    want = sorted(earliest.values(), key=lambda r: (-r[0].timestamp(), r[1]))[:limit]
+    assert list(rows["id"]) == [i for _, i in want]
