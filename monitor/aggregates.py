@@ -36,6 +36,10 @@ _STEPS = (
     "agg_delete_article_spread",
     "agg_insert_article_cells",
     "agg_insert_article_spread",
+    "agg_delete_quoted_cells",
+    "agg_delete_quoted_spread",
+    "agg_insert_quoted_cells",
+    "agg_insert_quoted_spread",
 )
 _CLEAR = tuple(
     f"DELETE FROM {table}"  # noqa: S608 (constant table names, no input)
@@ -46,6 +50,8 @@ _CLEAR = tuple(
         "agg_pair_spread",
         "agg_article_cells",
         "agg_article_spread",
+        "agg_quoted_cells",
+        "agg_quoted_spread",
     )
 )
 

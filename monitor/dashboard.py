@@ -146,8 +146,9 @@ def _frame(
     _store, name: str, key: str, version: tuple, filters: Filters | None, params: tuple
 ) -> tuple[pd.DataFrame, float]:
     with _store.cursor() as cur:
-        ids = ids_for(_store, filters, version) if needs_ids(name, filters) else None
-        frame = page_query(cur, name, filters, ids=ids, **dict(params))
+        kw = dict(params)
+        ids = ids_for(_store, filters, version) if needs_ids(name, filters, kw) else None
+        frame = page_query(cur, name, filters, ids=ids, **kw)
     return frame, time.time()
 
 
@@ -159,6 +160,11 @@ AGGREGATED = {
     "page_co_mentions": "agg_co_mentions",  # migration 004
     "page_source_series": "agg_source_series",
     "page_article_count": "agg_article_count",
+    "page_speaker_topics": "agg_speaker_topics",
+}
+# twins that answer only some parameter values (the quoted-articles cells hold every speaker)
+_TWIN_PARAMS: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "page_speaker_topics": lambda p: p.get("speakers") is None and not p.get("spokes"),
 }
 UNFILTERED = {"page_options": "agg_options"}  # queries that never take filters
 
@@ -195,19 +201,23 @@ def article_level(filters: Filters) -> bool:
     )
 
 
-def aggregated(name: str, filters: Filters | None) -> str | None:
-    """The pre-aggregated query to run instead of `name`, or None when the filters need
-    article-level matching (keyword, entities, speakers, spokespersons, languages)."""
+def aggregated(
+    name: str, filters: Filters | None, params: dict[str, Any] | None = None
+) -> str | None:
+    """The pre-aggregated query to run instead of `name` with `params`, or None when the
+    filters need article-level matching (keyword, entities, speakers, spokespersons,
+    languages) or the twin does not answer these parameters."""
     if filters is None:
         return UNFILTERED.get(name)
-    if name not in AGGREGATED:
+    if name not in AGGREGATED or not _TWIN_PARAMS.get(name, lambda p: True)(params or {}):
         return None
     return None if article_level(filters) else AGGREGATED[name]
 
 
-def needs_ids(name: str, filters: Filters | None) -> bool:
-    """Whether `page_query(name, filters)` reads the filtered ids (so callers fetch them)."""
-    if filters is None or aggregated(name, filters) is not None:
+def needs_ids(name: str, filters: Filters | None, params: dict[str, Any] | None = None) -> bool:
+    """Whether `page_query(name, filters, **params)` reads the filtered ids (so callers
+    fetch them)."""
+    if filters is None or aggregated(name, filters, params) is not None:
         return False
     return name not in BOUNDED or article_level(filters)
 
@@ -220,14 +230,14 @@ def page_query(
     Raises FilterError / QueryError for invalid filters, nothing else for any input."""
     from monitor import sql
 
-    twin = aggregated(name, filters)
+    twin = aggregated(name, filters, params)
     if filters is None:
         return sql.execute(cur, twin or name, **params).df()
     p = filters.validate().sql_params()
     bounds = {"since": p["since"], "until": p["until"], "sources": p["sources"]}
     if twin is not None:
         return sql.execute(cur, twin, **bounds, **params).df()
-    use_f = needs_ids(name, filters)
+    use_f = needs_ids(name, filters, params)
     if use_f:
         register_filtered(cur, ids if ids is not None else filtered_ids(cur, filters))
     else:  # the query still names _f (behind NOT $use_f)

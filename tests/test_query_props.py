@@ -259,6 +259,13 @@ def test_pre_aggregates_equal_the_raw_queries(store, f, p, recent):
                 dashboard.page_query(cur, name, f, bucket=p["bucket"], unique=p["unique"]),
                 _raw(cur, name, f, bucket=p["bucket"], unique=p["unique"]),
             )
+        topics = {"unique": p["unique"], "limit": p["limit"], "speakers": None, "spokes": False}
+        assert dashboard.aggregated("page_speaker_topics", f, topics) == "agg_speaker_topics"
+        _same(
+            dashboard.page_query(cur, "page_speaker_topics", f, **topics),
+            _raw(cur, "page_speaker_topics", f, **topics),
+            ["kind", "entity_id"],
+        )
         assert dashboard.aggregated("page_co_mentions", f) == "agg_co_mentions"
         pairs = {"unique": p["unique"], "limit": p["limit"]}
         _same(
@@ -329,6 +336,8 @@ AGG_TABLES = (
     "agg_pair_spread",
     "agg_article_cells",
     "agg_article_spread",
+    "agg_quoted_cells",
+    "agg_quoted_spread",
 )
 
 

@@ -1,4 +1,4 @@
--- 004: pre-aggregated country co-mentions and article counts (pairs of countries named in the same article) per
+-- 004: pre-aggregated country co-mentions, article counts and quoted articles' mentions (pairs of countries named in the same article) per
 -- cell = one hour of one feed, maintained with migration 003's cells by monitor/aggregates.py
 -- in the ingest transaction; the Countries page reads them when only dates/sources filter.
 --
@@ -43,8 +43,27 @@ CREATE TABLE agg_article_spread (
     story  VARCHAR NOT NULL
 );
 
--- existing data (same SQL as queries/agg_insert_pairs.sql, agg_insert_pair_spread.sql,
--- agg_insert_article_cells.sql and agg_insert_article_spread.sql)
+-- Mention cells of the articles that quote anyone (the Officials page's speaker topics when no
+-- speaker is chosen), the same way as 003's agg_mention_cells / agg_mention_spread.
+CREATE TABLE agg_quoted_cells (
+    hour          TIMESTAMP NOT NULL,
+    feed          VARCHAR NOT NULL,
+    kind          VARCHAR NOT NULL,
+    entity_id     VARCHAR NOT NULL,
+    name          VARCHAR NOT NULL,
+    articles      INTEGER NOT NULL,
+    solo_stories  INTEGER NOT NULL
+);
+
+CREATE TABLE agg_quoted_spread (
+    hour       TIMESTAMP NOT NULL,
+    feed       VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,
+    entity_id  VARCHAR NOT NULL,
+    story      VARCHAR NOT NULL
+);
+
+-- existing data (same SQL as the queries/agg_insert_*.sql of these tables)
 CREATE TEMP TABLE _agg_sizes AS
 SELECT coalesce(story_id, id) AS story, count(*) AS n FROM articles GROUP BY ALL;
 
@@ -82,5 +101,20 @@ FROM _agg_countries a JOIN _agg_countries b
 WHERE a.n > 1
 ORDER BY a.hour;
 
+CREATE TEMP TABLE _agg_quoted AS
+SELECT DISTINCT date_trunc('hour', m.published) AS hour, m.feed, m.kind, m.entity_id, m.name,
+       m.article_id, s.story, s.n
+FROM mentions m JOIN _agg_sizes s ON s.story = coalesce(m.story_id, m.article_id)
+WHERE m.article_id IN (SELECT article_id FROM quotes);
+
+INSERT INTO agg_quoted_cells
+SELECT hour, feed, kind, entity_id, any_value(name), count(DISTINCT article_id),
+       count(DISTINCT article_id) FILTER (WHERE n = 1)
+FROM _agg_quoted GROUP BY hour, feed, kind, entity_id ORDER BY hour;
+
+INSERT INTO agg_quoted_spread
+SELECT DISTINCT hour, feed, kind, entity_id, story FROM _agg_quoted WHERE n > 1 ORDER BY hour;
+
+DROP TABLE _agg_quoted;
 DROP TABLE _agg_countries;
 DROP TABLE _agg_sizes;
