@@ -15,7 +15,7 @@ _DIGITS = re.compile(r"\d")
 _MIN_KEY_CHARS = 3  # "—", "*", "|" recur everywhere and say nothing about the source
 
 
-_ASCII_DIGITS = str.maketrans("123456789", "000000000")
+_ASCII_DIGIT_BYTES = bytes.maketrans(b"123456789", b"000000000")
 
 
 def paragraph_key(p: str) -> str:
@@ -26,8 +26,12 @@ def paragraph_key(p: str) -> str:
 def fold_digits(folded: str) -> str:
     """Every digit → 0 (the last step of ``paragraph_key``, for callers that already have the
     casefolded, whitespace-folded text)."""
-    # translate() is several times faster than a regex on ASCII; \d also folds other scripts.
-    return folded.translate(_ASCII_DIGITS) if folded.isascii() else _DIGITS.sub("0", folded)
+    # On ASCII, bytes.translate is a plain table lookup: ~6x faster than str.translate (which
+    # consults the mapping dict per distinct character on every call) and than a regex; \d
+    # also folds other scripts' digits.
+    if folded.isascii():
+        return folded.encode("ascii").translate(_ASCII_DIGIT_BYTES).decode("ascii")
+    return _DIGITS.sub("0", folded)
 
 
 def learn_source_boilerplate(

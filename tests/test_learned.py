@@ -61,3 +61,14 @@ def test_tiny_paragraphs_are_ignored() -> None:
 def test_accepts_any_iterable_of_sequences() -> None:
     generator = (tuple(a) for a in _articles(5, [SIGN_OFF]))
     assert learn_source_boilerplate(generator, min_articles=5) == {paragraph_key(SIGN_OFF)}
+
+
+def test_digit_folding_matches_the_reference_translation() -> None:
+    import re
+
+    from monitor.learned import fold_digits
+
+    table = str.maketrans("123456789", "000000000")
+    for text in ["no digits here", "© 2026 wire, 3 items", "", "٣ arabic-indic ٤ and 12", "x9"]:
+        expected = text.translate(table) if text.isascii() else re.sub(r"\d", "0", text)
+        assert fold_digits(text) == expected

@@ -6,6 +6,7 @@ into `text` (paragraphs joined by `PARAGRAPH_SEPARATOR`)."""
 from __future__ import annotations
 
 from datetime import date
+from operator import attrgetter
 
 from monitor.extract.countries import MultiScan, find_countries, load_gazetteer
 from monitor.extract.officials import (
@@ -31,6 +32,9 @@ __all__ = [
     "extract_json",
     "load_registry",
 ]
+
+
+_BY_START_KIND = attrgetter("start", "kind")  # (start, kind) in C, not a lambda per mention
 
 
 class Extractor:
@@ -70,7 +74,7 @@ class Extractor:
         quotes = find_quotes(
             text, officials.mentions, self.registry.by_id, discovered, self.gazetteer
         )
-        mentions = sorted(countries + officials.mentions, key=lambda m: (m.start, m.kind))
+        mentions = sorted(countries + officials.mentions, key=_BY_START_KIND)
         return Extraction(tuple(mentions), tuple(quotes), tuple(officials.discovered))
 
 

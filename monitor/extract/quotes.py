@@ -421,7 +421,7 @@ def _stripped(text: str, s: int, e: int) -> tuple[int, int]:
 @lru_cache(maxsize=8)
 def _sentence_ends(text: str) -> tuple[int, ...]:
     """Offsets where a sentence begins (after its predecessor's end), computed once per text."""
-    return tuple(m.end() for m in _SENT_END.finditer(text))
+    return tuple(map(re.Match.end, _SENT_END.finditer(text)))
 
 
 def _sentence_start(text: str, ps: int, pos: int) -> int:
