@@ -1,6 +1,7 @@
 """Extraction quality on the hand-labelled passages and throughput on synthetic articles.
 
 usage: python benchmarks/bench_extract.py [--smoke] [--articles N] [--registry FILE ...]
+       python benchmarks/bench_extract.py --synth 2000   # the ingest path, CPU ms/article
 """
 
 from __future__ import annotations
@@ -107,13 +108,40 @@ def throughput(extractor: Extractor, articles: list[str]) -> float:
     return len(articles) / max(time.process_time() - t0, 1e-9)
 
 
+def synth_cpu(n: int, passes: int = 5) -> list[float]:
+    """CPU ms per article of ``Extractor.extract`` on monitor/synth.py entries cleaned as
+    ingest cleans them (cleaning not timed), with the registry ingest loads (packaged)."""
+    from monitor import pipeline, synth
+
+    extractor = Extractor(load_registry())
+    entries = synth.iter_entries(synth.SynthConfig(articles=n, seed=1))
+    cleaned = [pipeline.clean_only(e) for e in entries]
+    docs = [(c.cleaned.text, c.entry.published.date()) for c in cleaned]
+    extractor.extract(*docs[0])
+    out = []
+    for _ in range(passes):
+        t0 = time.process_time()
+        for text, published in docs:
+            extractor.extract(text, published)
+        out.append((time.process_time() - t0) / n * 1000)
+    return sorted(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--smoke", action="store_true", help="few articles, for CI")
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--registry", type=Path, action="append", default=[])
     ap.add_argument("--packaged", action="store_true", help="also load monitor/data/officials.toml")
+    ap.add_argument("--synth", type=int, default=0, metavar="N", help="time N synth entries")
     a = ap.parse_args(argv)
+    if a.synth:
+        ms = synth_cpu(a.synth, passes=1 if a.smoke else 5)
+        print(
+            f"extract CPU     {ms[len(ms) // 2]:.3f} ms/article (min {ms[0]:.3f}, max {ms[-1]:.3f};"
+            f" {a.synth} synth entries, packaged registry)"
+        )
+        return 0
     registry = load_registry(a.registry or [SMALL_REGISTRY], packaged=a.packaged)
     extractor = Extractor(registry)
     for name, m in score_labelled(extractor).items():

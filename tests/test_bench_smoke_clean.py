@@ -23,3 +23,26 @@ def test_bench_clean_smoke_prints_numbers() -> None:
     assert re.search(r"peak RSS: [\d,]+ MB", out), out
     joined = int(re.search(r"(\d+) joined", out).group(1))
     assert joined > 0  # the synthetic syndicated copies must be found
+
+
+def test_bench_clean_synth_smoke_prints_cpu_per_article() -> None:
+    out = subprocess.run(
+        [sys.executable, str(SCRIPT), "--synth", "30", "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert re.search(r"clean_only CPU: [\d.]+ ms/article", out), out
+
+
+def test_bench_extract_synth_smoke_prints_cpu_per_article() -> None:
+    script = SCRIPT.with_name("bench_extract.py")
+    out = subprocess.run(
+        [sys.executable, str(script), "--synth", "30", "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert re.search(r"extract CPU\s+[\d.]+ ms/article", out), out
