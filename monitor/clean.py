@@ -369,6 +369,22 @@ def _open(blocks: _Blocks, el: etree._Element, tag: str | None) -> None:
 
 def _html_paragraphs(html: str) -> list[str]:
     text = _normalise_text_for_html(html)
+    if _PLAIN_PARAGRAPHS.fullmatch(text):
+        return [p for p in map(_fold_spaces, text[3:-4].split("</p><p>")) if p]
+    return _parsed_paragraphs(html, text)
+
+
+# Feed content that is nothing but <p> blocks of plain text (no markup, no entities, none of
+# the characters libxml2 rejects or rewrites) needs no parser: lxml would return exactly the
+# texts between the tags, one paragraph each (tested against the parser, test_clean.py).
+# Anything else, even one <a>, one "&amp;" or a space between blocks, takes the parser.
+_PLAIN_PARAGRAPHS = re.compile(
+    "(?:<p>[^<>&\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]*</p>)+"
+)
+
+
+def _parsed_paragraphs(html: str, text: str) -> list[str]:
+    """Paragraphs through lxml (`text` is `html` after _normalise_text_for_html)."""
     root = _parse_html(text) if text.strip() else None
     if root is None:  # unparseable: strip anything tag-like and treat as text
         return _lines(_normalise_text(_TAG_RE.sub("\n", html)))

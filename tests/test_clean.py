@@ -250,3 +250,38 @@ def test_clean_document_dispatch(raw: str, html: bool | None, kind: str) -> None
 
 def test_cleaner_version_is_a_string() -> None:
     assert isinstance(CLEANER_VERSION, str) and CLEANER_VERSION
+
+
+# Characters for the parser-free path: letters, every kind of space the scrapers leave,
+# typographic quotes, non-Latin scripts, astral symbols, and the C1/noncharacter edges.
+_PLAIN_ALPHABET = (
+    "aZ é“”«»—’ \t\n\r\xa0\u2028\u2029\u3000\u200a\x85\u0661Ж中😀\ufdd0\ufffd\U0001fffe'\"/;:.,!?-"
+)
+
+
+def _parser_paragraphs(html: str) -> list[str]:
+    from monitor.clean import _normalise_text_for_html, _parsed_paragraphs
+
+    return _parsed_paragraphs(html, _normalise_text_for_html(html))
+
+
+def test_plain_paragraph_html_skips_the_parser_with_identical_paragraphs() -> None:
+    """Feed HTML that is only <p> blocks of plain text is split without lxml; the result is
+    what lxml gives, and anything with markup or entities still goes through lxml."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor.clean import _PLAIN_PARAGRAPHS, _html_paragraphs, _normalise_text_for_html
+
+    texts = st.lists(st.text(alphabet=_PLAIN_ALPHABET, max_size=40), min_size=1, max_size=6)
+
+    @settings(max_examples=400, deadline=None)
+    @given(texts)
+    def check(paragraphs: list[str]) -> None:
+        html = "".join(f"<p>{p}</p>" for p in paragraphs)
+        assert _html_paragraphs(html) == _parser_paragraphs(html)
+
+    check()
+    for html in ["<p>a &amp; b</p>", "<p>a</p> <p>b</p>", "<p>x <b>y</b></p>", "<div>a</div>"]:
+        assert not _PLAIN_PARAGRAPHS.fullmatch(_normalise_text_for_html(html))
+        assert _html_paragraphs(html) == _parser_paragraphs(html)
