@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
 
+from monitor import fastfeed
 from monitor.models import FeedEntry
 
 # Query parameters that identify a campaign or a click, never the article.
@@ -115,6 +116,21 @@ def parse_feed(
     data: bytes, feed: str, fetched_at: datetime, language: str | None = None
 ) -> ParsedFeed:
     """Parse feed bytes. Raises FeedParseError when nothing usable is in them."""
+    if not data.strip():
+        raise FeedParseError("empty response body")
+    fast = fastfeed.parse(data)  # plain RSS 2.0 / Atom: ~10x cheaper, same entries
+    if fast is not None and fast[0] and fast[2]:
+        title, meta_language, raw = fast
+        feed_language = language or meta_language
+        entries = tuple(to_entry(e, feed, feed_language, fetched_at) for e in raw)
+        return ParsedFeed(title, feed_language, _dedupe(entries), None)
+    return parse_feed_reference(data, feed, fetched_at, language)
+
+
+def parse_feed_reference(
+    data: bytes, feed: str, fetched_at: datetime, language: str | None = None
+) -> ParsedFeed:
+    """`parse_feed` through feedparser only (the reference the fast path must equal)."""
     if not data.strip():
         raise FeedParseError("empty response body")
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)

@@ -83,3 +83,123 @@ def test_duplicate_guid_in_one_feed_keeps_one():
     data = rss([{"guid": "x", "title": "old"}, {"guid": "x", "title": "new"}])
     entries = parse_feed(data, "wire", NOW).entries
     assert [e.title for e in entries] == ["new"]
+
+
+# ---- the lxml fast path: same ParsedFeed as feedparser, or it declines
+
+
+def _both(data: bytes):
+    from monitor.parse import parse_feed_reference
+
+    def run(fn):
+        try:
+            return fn(data, "Feed", NOW)
+        except FeedParseError as exc:
+            return ("error", str(exc))
+
+    return run(parse_feed), run(parse_feed_reference)
+
+
+def test_fast_path_equals_feedparser_on_synth_feeds(tmp_path):
+    from monitor import fastfeed
+    from monitor.synth import SynthConfig, write_feeds
+
+    paths = list(write_feeds(SynthConfig(articles=400, sources=8), tmp_path))
+    assert {p.suffix for p in paths} == {".xml", ".atom"}  # RSS 2.0 and Atom
+    for path in paths:
+        data = path.read_bytes()
+        assert fastfeed.parse(data) is not None, path.name  # the fast path takes them
+        fast, reference = _both(data)
+        assert fast == reference, path.name
+
+
+def test_fast_path_equals_feedparser_on_the_demo_corpus(tmp_path):
+    from datetime import UTC
+
+    from monitor.demo import write_demo_corpus
+
+    for seed in (7, 8):
+        paths = write_demo_corpus(
+            tmp_path / str(seed), end=datetime(2026, 3, 1, tzinfo=UTC), seed=seed
+        )
+        for path in paths:
+            fast, reference = _both(path.read_bytes())
+            assert fast == reference, path.name
+
+
+_ITEM = (
+    "<item><title>{title}</title><link>https://a.example/1</link><guid>g1</guid>"
+    "<pubDate>{date}</pubDate><author>Desk</author><description>{desc}</description>"
+    "<content:encoded><![CDATA[<p>Body</p>]]></content:encoded></item>"
+)
+
+
+def _feed(head: str = '<?xml version="1.0" encoding="UTF-8"?>', item: str = "", **kw) -> bytes:
+    fields = {"title": "T", "date": "Mon, 02 Mar 2026 10:00:00 +0100", "desc": "d", **kw}
+    return (
+        f'{head}<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel><title>Wire</title><language>en</language>"
+        f"{item or _ITEM.format(**fields)}</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "data, fast",
+    [
+        (_feed(), True),
+        (_feed(title="  spaced  title \n"), True),
+        (_feed(date="Mon, 02 Mar 2026 23:30:00 -0930"), True),
+        (_feed(title="Tom &amp; Jerry"), False),  # entities in a title
+        (_feed(title="a <![CDATA[<b>bold</b>]]>"), False),  # markup in a title
+        (_feed(desc="&lt;p&gt;escaped &amp;amp; html&lt;/p&gt;"), True),
+        (_feed(desc="<p>raw child element</p>"), False),
+        (_feed(date="Mon, 02 Mar 2026 10:00:00 GMT"), False),
+        (_feed(date="2 Mar 2026 10:00 +0000"), False),
+        (_feed(date="yesterday"), False),
+        (_feed(title="C1 \u0093quoted\u0094"), False),  # feedparser maps these via cp1252
+        (_feed(head='<?xml version="1.0" encoding="ISO-8859-1"?>'), False),
+        (b"\xef\xbb\xbf" + _feed(), False),
+        (_feed(item=_ITEM.replace("<guid>", '<guid isPermaLink="true">').format(
+            title="T", date="Mon, 02 Mar 2026 10:00:00 +0000", desc="d")), True),
+        (_feed(item=_ITEM.replace("<link>https://a.example/1</link>", "").format(
+            title="T", date="Mon, 02 Mar 2026 10:00:00 +0000", desc="d")), False),
+        (_feed(item=_ITEM.replace("<author>Desk</author>", "<author>d@a.example (Desk)</author>")
+               .format(title="T", date="Mon, 02 Mar 2026 10:00:00 +0000", desc="d")), False),
+        (_feed(item=_ITEM.replace("<author>", '<author xml:lang="fr">').format(
+            title="T", date="Mon, 02 Mar 2026 10:00:00 +0000", desc="d")), False),
+        (_feed(title="x").replace(b"</item>", b"<dc:creator>X</dc:creator></item>"), False),
+        (_feed().replace(b"<link>https://a.example/1</link>", b"<link>/relative/1</link>"), True),
+        (_feed().replace(b"</channel>", b"<item><title>broken</channel>"), False),  # malformed
+    ],
+)  # fmt: skip
+def test_fast_path_declines_what_it_cannot_reproduce(data, fast):
+    from monitor import fastfeed
+
+    assert (fastfeed.parse(data) is not None) == fast
+    got, reference = _both(data)
+    assert got == reference
+
+
+def test_fast_path_refuses_dtds_entities_and_external_references():
+    from monitor import fastfeed
+
+    xxe = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+        b'<rss version="2.0"><channel><title>T</title><item><guid>x1</guid><link>l</link>'
+        b"<title>Leak &xxe; here</title><description>body &xxe;</description></item>"
+        b"</channel></rss>"
+    )
+    lol = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol "lol">\n'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+            for i in range(1, 10)
+        )
+        + b']>\n<rss version="2.0"><channel><title>T</title><item><guid>b1</guid><link>l</link>'
+        b"<title>Laugh &lol9;</title><description>x &lol9;</description></item></channel></rss>"
+    )
+    for data in (xxe, lol):
+        assert fastfeed.parse(data) is None
+        got, reference = _both(data)
+        assert got == reference
+        assert "root:" not in repr(got) and "lollol" not in repr(got)
