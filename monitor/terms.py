@@ -24,6 +24,9 @@ import pyarrow as pa
 from monitor import sql
 
 REBUILD_CHUNK = 50_000  # articles per postings block in `rebuild`
+# A store written before the index existed (migration 005 adds it empty) is indexed a little
+# at every refresh until it is in step; until then keyword search scans the text.
+BACKFILL_PER_REFRESH = 2_000
 
 
 def refresh(cur, article_ids: Sequence[str]) -> int:
@@ -37,7 +40,17 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
         located = _locate(cur, len(ids))
     finally:
         cur.unregister("_terms_ids")
-    return _index(cur, located)
+    written = _index(cur, located)
+    if not in_step(cur):
+        written += backfill(cur, BACKFILL_PER_REFRESH)
+    return written
+
+
+def backfill(cur, limit: int) -> int:
+    """Index up to `limit` stored articles that have no doc (and drop docs of articles that
+    are gone); returns the postings rows written."""
+    sql.execute(cur, "terms_orphans").fetchall()
+    return _index(cur, _arrow(cur, "terms_missing", n=limit))
 
 
 def _locate(cur, wanted: int) -> pa.Table:
