@@ -586,7 +586,8 @@ def _analyse_run(run: str, automaton) -> tuple[str | None, tuple[str, ...]]:
     return hon, ()
 
 
-_MEMO_MAX = 200_000  # capitalised runs remembered per gazetteer (cleared when full)
+# Capitalised runs remembered per gazetteer (cleared when full): the old lru_cache's size.
+_MEMO_MAX = 65_536
 
 
 def _collect_people(ctx: Context) -> None:
