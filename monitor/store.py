@@ -83,24 +83,32 @@ def connect(
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    applied = applied_versions(con)
+    return max(applied, default=0)
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
     ).fetchone()[0]
     if not exists:
-        return 0
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        return set()
+    return {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, path: Path | str = "") -> int:
-    """Apply pending numbered migrations, each in its own transaction; return the version."""
-    current = schema_version(con)
+    """Apply every numbered migration the database lacks, in order, each in its own
+    transaction; return the version. A missing version below the highest one is applied
+    too (a database that got a later migration before an earlier one was written)."""
+    applied = applied_versions(con)
+    current = max(applied, default=0)
     if current > LATEST_VERSION:
         raise SchemaTooNew(
             f"database {path} has schema version {current}, newer than this program's "
             f"{LATEST_VERSION}; upgrade the program (the file was left untouched)"
         )
     for version, file in migrations():
-        if version > current:
+        if version not in applied:
             _apply(con, version, file)
     return max(current, LATEST_VERSION)
 
@@ -137,10 +145,11 @@ def open_store(path: Path, read_only: bool = False, memory_limit: str | None = N
 
 
 def _check_readable(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    version = schema_version(con)
+    applied = applied_versions(con)
+    version = max(applied, default=0)
     if version > LATEST_VERSION:
         raise SchemaTooNew(f"database {path} has schema version {version}, newer than this program")
-    if version < LATEST_VERSION:
+    if any(v not in applied for v, _ in migrations()):
         raise StoreError(f"database {path} needs migrating: open it once read-write")
 
 
