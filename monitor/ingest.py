@@ -251,11 +251,12 @@ class Ingestor:
         work = _Work(batch, hashes, known, todo, learned)
         if self.pool is not None and todo:
             # A batch that will learn is cleaned first, extracted after learning (once).
-            if self._learning_expected(feed, len(todo)):
-                work.pending = self.pool.submit("clean_slim", todo, learned)
-            else:
-                work.pending = self.pool.submit("process_slim", todo, learned)
-                work.extracted = True
+            # Even a batch of one goes to the pool: it is processed while this process
+            # writes the batch before it (the main process is the bottleneck; a small batch
+            # kept here cost it a whole clean + extract).
+            kind = "clean_slim" if self._learning_expected(feed, len(todo)) else "process_slim"
+            work.pending = self.pool.submit(kind, todo, learned, min_parallel=1)
+            work.extracted = kind == "process_slim"
         return work
 
     def _learning_expected(self, feed: str, n: int) -> bool:
