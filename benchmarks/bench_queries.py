@@ -418,7 +418,6 @@ def main(argv: list[str] | None = None) -> int:
     runs = 2 if args.smoke else args.runs
     path = ensure_store(size, args.db)
     store = open_store(path)  # read-write: pending migrations (pre-aggregates) apply here
-    aggregates.apply_skipped_migrations(store)  # 004 on a store that got 005 first
     try:
         with store.cursor() as cur:
             if not terms.in_step(cur):  # a store cached before the keyword index existed

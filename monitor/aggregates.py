@@ -105,18 +105,3 @@ def rebuild(cur) -> int:
         "SELECT DISTINCT date_trunc('hour', published) AS hour, feed FROM articles"
     ).to_arrow_table()
     return refresh_cells(cur, scope)
-
-
-def apply_skipped_migrations(store) -> list[int]:
-    """Apply the numbered migrations missing from `store`'s schema_version below its highest
-    one (a database that got 005 before 004 existed: store.migrate applies only versions above
-    the highest), so the aggregate tables exist; returns the versions applied. A stopgap until
-    store.migrate applies every missing version itself."""
-    from monitor import store as store_mod
-
-    con = store.con
-    applied = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
-    skipped = [(v, f) for v, f in store_mod.migrations() if v not in applied]
-    for version, file in skipped:
-        store_mod._apply(con, version, file)
-    return [v for v, _ in skipped]

@@ -68,12 +68,9 @@ def get_settings() -> Settings:
 
 @st.cache_resource(show_spinner="Opening the database…")
 def get_runtime():
-    from monitor import aggregates
     from monitor.runtime import open_runtime
 
-    runtime = open_runtime(get_settings())  # read-write: the dashboard owns the database
-    aggregates.apply_skipped_migrations(runtime.store)  # see its docstring
-    return runtime
+    return open_runtime(get_settings())  # read-write: the dashboard owns the database
 
 
 @st.cache_resource(show_spinner=False)

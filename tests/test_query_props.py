@@ -358,32 +358,6 @@ def test_migration_004_builds_what_the_ingestor_maintains(store):
     assert built == maintained
 
 
-def test_a_store_that_got_005_first_gets_004(tmp_path):
-    """store.migrate applies only versions above the highest applied: a database migrated
-    while 005 existed but 004 did not gets 004 from apply_skipped_migrations (dashboard and
-    bench_queries call it on opening)."""
-    from monitor import aggregates
-    from monitor.store import migrations
-
-    s = open_store(tmp_path / "skipped.duckdb")
-    try:
-        with s.cursor() as cur:
-            for table in AGG_TABLES[2:]:
-                cur.execute(f"DROP TABLE {table}")
-            cur.execute("DELETE FROM schema_version WHERE version = 4")
-        assert aggregates.apply_skipped_migrations(s) == [4]
-        assert aggregates.apply_skipped_migrations(s) == []
-        with s.cursor() as cur:
-            versions = [
-                r[0]
-                for r in cur.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
-            ]
-            assert versions == [v for v, _ in migrations()]
-            assert cur.execute("SELECT count(*) FROM agg_pair_cells").fetchall() == [(0,)]
-    finally:
-        s.close()
-
-
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
