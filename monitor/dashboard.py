@@ -52,6 +52,7 @@ class Background:
     started_at: float = field(default_factory=time.time)
     last_report_at: float | None = None
     stop: threading.Event = field(default_factory=threading.Event)
+    drawn: threading.Event = field(default_factory=threading.Event)  # first page run finished
     thread: threading.Thread | None = None
 
     def shutdown(self, timeout_s: float = 10.0) -> None:
@@ -85,10 +86,33 @@ def start_background(_runtime) -> Background:
     return state
 
 
+# The first page render competes for the GIL with the background start (ingestor, story
+# index warm-up, demo, first poll): the thread waits for the first run to finish drawing,
+# or this long at most (a page that stops early never reports).
+FIRST_DRAW_WAIT_S = 3.0
+
+
+def page_drawn(ctx: Context) -> None:
+    """Called at the end of every page: lets the background thread start its work."""
+    ctx.background.drawn.set()
+
+
+def _wait_for_first_draw(state: Background, timeout_s: float = FIRST_DRAW_WAIT_S) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not (state.drawn.is_set() or state.stop.is_set()):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        state.drawn.wait(min(left, 0.05))  # short steps: a shutdown is seen at once
+
+
 def _background(runtime, state: Background) -> None:
     from monitor.feeds import load_feeds
 
     settings = runtime.settings
+    _wait_for_first_draw(state)
+    if state.stop.is_set():
+        return
     try:
         feeds = load_feeds(settings.feeds_path)
         if settings.demo_on_empty and not feeds and runtime.store.count_articles() == 0:
@@ -539,7 +563,9 @@ def require_data(ctx: Context) -> bool:
         st.warning("Fix the filters in the sidebar to see results (the problem is shown there).")
         return False
     if ctx.version[0] == 0:
-        if ctx.background.phase in {"starting", "loading-demo"}:
+        # "starting" lasts until the first page is drawn: a demo comes only if enabled
+        phase = ctx.background.phase
+        if phase == "loading-demo" or (phase == "starting" and ctx.settings.demo_on_empty):
             st.info(
                 "Loading demo data… the first start generates a demo corpus; "
                 "this page fills in by itself."

@@ -231,3 +231,12 @@ def test_admin_policy(emails, configured, email, verified, allowed, sign_in):
     access = admin_access(emails, configured, email, verified)
     assert (access.allowed, access.can_sign_in) == (allowed, sign_in)
     assert access.allowed or access.reason
+
+
+def test_a_drawn_page_releases_the_background_thread(app):
+    """The background thread waits for the first page run to finish drawing (see
+    dashboard.FIRST_DRAW_WAIT_S); every page reports it at its end."""
+    from monitor import dashboard
+
+    state = dashboard.start_background(dashboard.get_runtime())
+    assert state.drawn.is_set()

@@ -172,3 +172,5 @@ if d.require_data(ctx):
         st.caption("Select a row above to read another article.")
         st.query_params["article"] = str(chosen)  # a shareable link to this article
         d.safe("Article", lambda: article_view(ctx, chosen))
+
+d.page_drawn(ctx)  # the background thread waits for the first page to be drawn

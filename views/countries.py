@@ -87,3 +87,5 @@ if d.require_data(ctx):
     with right:
         st.subheader("Named together")
         d.safe("Co-mentions", lambda: co_mentions(ctx))
+
+d.page_drawn(ctx)  # the background thread waits for the first page to be drawn

@@ -129,3 +129,5 @@ if d.require_data(ctx):
     with right:
         st.markdown("**What they talk about**")
         d.safe("Topics", lambda: topics(ctx))
+
+d.page_drawn(ctx)  # the background thread waits for the first page to be drawn

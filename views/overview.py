@@ -188,3 +188,5 @@ st.title("Overview")
 _ctx = d.context()
 if d.require_data(_ctx):
     st.fragment(live, run_every=_ctx.settings.refresh_s)()
+
+d.page_drawn(_ctx)  # the background thread waits for the first page to be drawn

@@ -180,3 +180,5 @@ with mid:
 with right:
     st.subheader("OPML")
     d.safe("OPML", lambda: opml(ctx, off))
+
+d.page_drawn(ctx)  # the background thread waits for the first page to be drawn
