@@ -16,7 +16,7 @@ the two store-wide reads are single-column hash probes (`articles.id` for the ba
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -40,6 +40,11 @@ _STEPS = (
     "agg_delete_quoted_spread",
     "agg_insert_quoted_cells",
     "agg_insert_quoted_spread",
+    # day grain (006): the batch's whole days, from the hour tables just refreshed
+    "agg_delete_day_cells",
+    "agg_delete_day_spread",
+    "agg_insert_day_cells",
+    "agg_insert_day_spread",
 )
 _CLEAR = tuple(
     f"DELETE FROM {table}"  # noqa: S608 (constant table names, no input)
@@ -52,6 +57,8 @@ _CLEAR = tuple(
         "agg_article_spread",
         "agg_quoted_cells",
         "agg_quoted_spread",
+        "agg_day_cells",
+        "agg_day_spread",
     )
 )
 
@@ -74,9 +81,14 @@ def refresh_cells(cur, scope: pa.Table) -> int:
     """Recompute the cells listed in `scope` (columns hour, feed)."""
     if scope.num_rows == 0:
         return 0
+    lo = pc.min(scope["hour"]).as_py()
+    last = pc.max(scope["hour"]).as_py()
     bounds = {
-        "lo": pc.min(scope["hour"]).as_py(),
-        "hi": pc.max(scope["hour"]).as_py() + timedelta(hours=1),
+        "lo": lo,
+        "hi": last + timedelta(hours=1),
+        # the day tables are recomputed whole days at a time (a few thousand rows a day)
+        "dlo": _day(lo),
+        "dhi": _day(last) + timedelta(days=1),
     }
     cur.register("_scope", scope)
     try:
@@ -90,6 +102,10 @@ def refresh_cells(cur, scope: pa.Table) -> int:
     finally:
         cur.unregister("_scope")
     return scope.num_rows
+
+
+def _day(t: datetime) -> datetime:
+    return t.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _relation(cur, name: str, **params):

@@ -235,8 +235,15 @@ def test_pre_aggregates_equal_the_raw_queries(store, f, p, recent):
     kind = p["kind"] if p["kind"] in ("country", "official") else "country"
     entities = p["entities"] or None
     with store.cursor() as cur:
-        assert dashboard.aggregated("page_entity_series", f) == "agg_entity_series"
         series = {"kind": kind, "bucket": p["bucket"], "unique": p["unique"], "top": p["top"]}
+        # no source and day/week buckets: the day-grain twin (006), else the hour x feed one
+        day_grain = not f.sources and p["bucket"] in ("day", "week")
+        assert dashboard.aggregated("page_entity_series", f, series) == (
+            "agg_day_entity_series" if day_grain else "agg_entity_series"
+        )
+        assert dashboard.aggregated("page_entity_totals", f) == (
+            "agg_entity_totals" if f.sources else "agg_day_entity_totals"
+        )
         _same(
             dashboard.page_query(cur, "page_entity_series", f, entities=entities, **series),
             _raw(cur, "page_entity_series", f, entities=entities, **series),
@@ -338,22 +345,29 @@ AGG_TABLES = (
     "agg_article_spread",
     "agg_quoted_cells",
     "agg_quoted_spread",
+    "agg_day_cells",
+    "agg_day_spread",
 )
+BUILT_BY = {4: AGG_TABLES[2:8], 6: AGG_TABLES[8:]}  # the tables each migration creates and fills
 
 
-def test_migration_004_builds_what_the_ingestor_maintains(store):
-    """A store that had articles before migration 004 gets the same co-mention rows from the
-    migration's own build as the ingestor maintained batch by batch."""
+@pytest.mark.parametrize("version", sorted(BUILT_BY))
+def test_migrations_build_what_the_ingestor_maintains(store, version):
+    """A store that had articles before migration 004 (co-mentions, articles, quoted) or 006
+    (day grain) gets the same rows from the migration's own build as the ingestor maintained
+    batch by batch."""
     from monitor.store import migrations
 
-    file = dict(migrations())[4]
+    file = dict(migrations())[version]
+    tables = BUILT_BY[version]
     with store.cursor() as cur:
-        maintained = [sorted(cur.execute(f"SELECT * FROM {t}").fetchall()) for t in AGG_TABLES[2:]]  # noqa: S608
+        maintained = [sorted(cur.execute(f"SELECT * FROM {t}").fetchall()) for t in tables]  # noqa: S608
+        assert all(maintained), "the corpus fills every table"
         cur.execute("BEGIN")
-        for table in AGG_TABLES[2:]:
+        for table in tables:
             cur.execute(f"DROP TABLE {table}")
         cur.execute(file.read_text(encoding="utf-8"))
-        built = [sorted(cur.execute(f"SELECT * FROM {t}").fetchall()) for t in AGG_TABLES[2:]]  # noqa: S608
+        built = [sorted(cur.execute(f"SELECT * FROM {t}").fetchall()) for t in tables]  # noqa: S608
         cur.execute("ROLLBACK")
     assert built == maintained
 
