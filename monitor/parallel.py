@@ -2,7 +2,7 @@
 
 Story assignment and the single DuckDB writer stay in the main process: both hold state
 (the story index, the write transaction) that must see every article in order. What the
-workers do is pure (`parse`, `pipeline.clean_only`, `pipeline.extract_cleaned`), so the
+workers do is pure (`parse`, `pipeline.clean_only`, `pipeline.analyse`), so the
 pool returns exactly what the sequential path returns, in the same order.
 
 Work is submitted as a `Pending` handle (`submit_*`) so the caller can queue the next
@@ -35,10 +35,8 @@ from monitor.extract import Extractor
 from monitor.extract.officials import load_registry
 from monitor.models import FeedEntry
 from monitor.pipeline import (
-    CleanedEntry,
     ProcessedArticle,
     clean_only,
-    extract_cleaned,
     process_entry,
 )
 from monitor.rows import analyse_columns
@@ -131,14 +129,6 @@ def _process_items(items, extractor, learned):
     return [process_entry(e, extractor, learned) for e in items]
 
 
-def _clean_items(items, extractor, learned):
-    return [clean_only(e, learned) for e in items]
-
-
-def _extract_items(items, extractor):
-    return [extract_cleaned(c, extractor) for c in items]
-
-
 # The ingestor's kinds: results carry no copy of what the main process sent (the entry and
 # its raw HTML): unpickling them is the main process's cost, and it is the bottleneck.
 
@@ -173,8 +163,6 @@ def _call_items(items, extractor, fn):
 
 _KINDS: dict[str, Callable] = {
     "process": _process_items,
-    "clean": _clean_items,
-    "extract": _extract_items,
     "call": _call_items,
     "clean_slim": _clean_slim_items,
     "process_slim": _process_slim_items,
@@ -280,12 +268,6 @@ class ProcessPool:
     def submit_process(self, entries: Sequence[FeedEntry], learned=frozenset()) -> Pending:
         return self.submit("process", entries, learned)
 
-    def submit_clean(self, entries: Sequence[FeedEntry], learned=frozenset()) -> Pending:
-        return self.submit("clean", entries, learned)
-
-    def submit_extract(self, cleaned: Sequence[CleanedEntry]) -> Pending:
-        return self.submit("extract", cleaned)
-
     def submit_call(self, fn: Callable, arg_tuples: Sequence[tuple]) -> Pending:
         """``fn(*args)`` for each tuple, one chunk per tuple (each is a whole feed file)."""
         items = list(arg_tuples)
@@ -300,12 +282,6 @@ class ProcessPool:
         self, entries: Sequence[FeedEntry], learned: frozenset[str] = frozenset()
     ) -> list[ProcessedArticle]:
         return self.submit_process(entries, learned).result()
-
-    def clean(self, entries: Sequence[FeedEntry], learned=frozenset()) -> list[CleanedEntry]:
-        return self.submit_clean(entries, learned).result()
-
-    def extract(self, cleaned: Sequence[CleanedEntry]) -> list[ProcessedArticle]:
-        return self.submit_extract(cleaned).result()
 
     def pids(self) -> list[int]:
         return list(getattr(self._executor, "_processes", None) or {})
