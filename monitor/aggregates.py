@@ -45,6 +45,10 @@ _STEPS = (
     "agg_delete_day_spread",
     "agg_insert_day_cells",
     "agg_insert_day_spread",
+    "agg_delete_day_pair_cells",
+    "agg_delete_day_pair_spread",
+    "agg_insert_day_pair_cells",
+    "agg_insert_day_pair_spread",
 )
 _CLEAR = tuple(
     f"DELETE FROM {table}"  # noqa: S608 (constant table names, no input)
@@ -59,6 +63,8 @@ _CLEAR = tuple(
         "agg_quoted_spread",
         "agg_day_cells",
         "agg_day_spread",
+        "agg_day_pair_cells",
+        "agg_day_pair_spread",
     )
 )
 

@@ -194,6 +194,7 @@ UNFILTERED = {"page_options": "agg_options"}  # queries that never take filters
 DAY_GRAIN = {
     "agg_entity_series": lambda p: p.get("bucket") in {"day", "week"},
     "agg_entity_totals": lambda p: True,
+    "agg_co_mentions": lambda p: True,
 }
 
 

@@ -273,7 +273,9 @@ def test_pre_aggregates_equal_the_raw_queries(store, f, p, recent):
             _raw(cur, "page_speaker_topics", f, **topics),
             ["kind", "entity_id"],
         )
-        assert dashboard.aggregated("page_co_mentions", f) == "agg_co_mentions"
+        assert dashboard.aggregated("page_co_mentions", f) == (
+            "agg_co_mentions" if f.sources else "agg_day_co_mentions"
+        )
         pairs = {"unique": p["unique"], "limit": p["limit"]}
         _same(
             dashboard.page_query(cur, "page_co_mentions", f, **pairs),
@@ -347,6 +349,8 @@ AGG_TABLES = (
     "agg_quoted_spread",
     "agg_day_cells",
     "agg_day_spread",
+    "agg_day_pair_cells",
+    "agg_day_pair_spread",
 )
 BUILT_BY = {4: AGG_TABLES[2:8], 6: AGG_TABLES[8:]}  # the tables each migration creates and fills
 
