@@ -1,0 +1,53 @@
+-- name: agg_hour_entity_series
+-- agg_entity_series for hourly buckets with no source chosen: the top entities and their
+-- names come from the day-grain aggregates (migration 006; the filters' dates are whole
+-- days, so the totals are the same), only the top entities' hour cells are read (summed
+-- over feeds). Same rows as agg_entity_series.
+WITH c AS (
+    SELECT hour, entity_id, name, CASE WHEN $unique THEN solo_stories ELSE articles END AS n
+    FROM agg_mention_cells
+    WHERE kind = $kind
+      AND ($since IS NULL OR hour >= $since) AND ($until IS NULL OR hour < $until)
+      AND ($entities IS NULL OR entity_id = ANY($entities::VARCHAR[]))
+),
+s AS (
+    SELECT hour, entity_id, story FROM agg_mention_spread
+    WHERE $unique AND kind = $kind
+      AND ($since IS NULL OR hour >= $since) AND ($until IS NULL OR hour < $until)
+      AND ($entities IS NULL OR entity_id = ANY($entities::VARCHAR[]))
+),
+dc AS (
+    SELECT entity_id, name, CASE WHEN $unique THEN solo_stories ELSE articles END AS n
+    FROM agg_day_cells
+    WHERE kind = $kind
+      AND ($since IS NULL OR day >= $since) AND ($until IS NULL OR day < $until)
+      AND ($entities IS NULL OR entity_id = ANY($entities::VARCHAR[]))
+),
+ds AS (
+    SELECT entity_id, story FROM agg_day_spread
+    WHERE $unique AND kind = $kind
+      AND ($since IS NULL OR day >= $since) AND ($until IS NULL OR day < $until)
+      AND ($entities IS NULL OR entity_id = ANY($entities::VARCHAR[]))
+),
+top AS (
+    SELECT entity_id FROM (
+        SELECT entity_id, sum(n) AS n FROM dc GROUP BY entity_id
+        UNION ALL
+        SELECT entity_id, count(DISTINCT story) FROM ds GROUP BY entity_id
+    )
+    GROUP BY entity_id HAVING sum(n) > 0
+    ORDER BY sum(n) DESC, entity_id LIMIT $top
+),
+names AS (SELECT entity_id, any_value(name) AS name FROM dc GROUP BY entity_id),
+parts AS (
+    SELECT date_trunc($bucket, hour) AS bucket, entity_id, sum(n) AS n
+    FROM c WHERE entity_id IN (SELECT entity_id FROM top) GROUP BY ALL
+    UNION ALL
+    SELECT date_trunc($bucket, hour) AS bucket, entity_id, count(DISTINCT story)
+    FROM s WHERE entity_id IN (SELECT entity_id FROM top) GROUP BY ALL
+)
+SELECT bucket, entity_id, any_value(names.name) AS name, sum(n)::BIGINT AS mentions
+FROM parts JOIN names USING (entity_id)
+GROUP BY ALL
+HAVING sum(n) > 0
+ORDER BY bucket, entity_id;
