@@ -1,4 +1,5 @@
-"""Pre-aggregated mention counts (migration 003) and country co-mentions (004), kept exact at
+"""Pre-aggregated mention counts (migration 003), country co-mentions, articles and quoted
+articles (004) per hour x feed, and their day-grain sums over all feeds (006), kept exact at
 every batch.
 
 The ingestor calls `refresh(cur, ids)` inside the batch's transaction with the ids it wrote:
@@ -10,7 +11,8 @@ language) is active; see monitor/dashboard.py `page_query`.
 Cost: a batch's cells span a few hours, so every statement but two is bounded by the cells'
 hour range ($lo/$hi), which DuckDB turns into zone-map pruning of the time-ordered tables;
 the two store-wide reads are single-column hash probes (`articles.id` for the batch,
-`articles.story_id` for its stories' copies and sizes).
+`articles.story_id` for its stories' copies and sizes). The day tables are then recomputed
+for the batch's whole days ($dlo/$dhi) from the hour tables just refreshed.
 """
 
 from __future__ import annotations
