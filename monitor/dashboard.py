@@ -192,12 +192,10 @@ UNFILTERED = {"page_options": "agg_options"}  # queries that never take filters
 # all feeds) since the filters' dates are whole days (Filters.sql_params); ~4-40x fewer rows
 # to read than the hour x feed cells
 # (hourly series: the top entities from the day grain, their hour cells only)
-DAY_GRAIN: dict[str, Callable[[dict[str, Any]], str]] = {
-    "agg_entity_series": lambda p: (
-        "agg_hour_entity_series" if p.get("bucket") == "hour" else "agg_day_entity_series"
-    ),
-    "agg_entity_totals": lambda p: "agg_day_entity_totals",
-    "agg_co_mentions": lambda p: "agg_day_co_mentions",
+DAY_GRAIN = {
+    "agg_entity_series": "agg_day_entity_series",
+    "agg_entity_totals": "agg_day_entity_totals",
+    "agg_co_mentions": "agg_day_co_mentions",
 }
 
 
@@ -246,9 +244,7 @@ def aggregated(
     if article_level(filters):
         return None
     twin = AGGREGATED[name]
-    if not filters.sources and twin in DAY_GRAIN:
-        return DAY_GRAIN[twin](params or {})
-    return twin
+    return twin if filters.sources else DAY_GRAIN.get(twin, twin)
 
 
 def needs_ids(name: str, filters: Filters | None, params: dict[str, Any] | None = None) -> bool:

@@ -1,7 +1,9 @@
 -- name: agg_day_entity_series
--- agg_entity_series over the day-grain aggregates (migration 006), for filters that
--- restrict only dates (whole days: Filters.sql_params) and no source; day/week buckets
--- only (a day lies in one week). Same rows as the hour-grain query.
+-- agg_entity_series over the day-grain aggregates (migration 006), for filters that restrict
+-- only dates (whole days: Filters.sql_params) and no source. The top entities and names
+-- always come from the day grain (same totals); day/week buckets sum the day rows (a day
+-- lies in one week), hour buckets read only the top entities' hour cells (summed over
+-- feeds). Same rows as agg_entity_series.
 WITH c AS (
     SELECT day, entity_id, name, CASE WHEN $unique THEN solo_stories ELSE articles END AS n
     FROM agg_day_cells
@@ -27,10 +29,25 @@ top AS (
 names AS (SELECT entity_id, any_value(name) AS name FROM c GROUP BY entity_id),
 parts AS (
     SELECT date_trunc($bucket, day) AS bucket, entity_id, sum(n) AS n
-    FROM c WHERE entity_id IN (SELECT entity_id FROM top) GROUP BY ALL
+    FROM c WHERE $bucket <> 'hour' AND entity_id IN (SELECT entity_id FROM top) GROUP BY ALL
     UNION ALL
     SELECT date_trunc($bucket, day) AS bucket, entity_id, count(DISTINCT story)
-    FROM s WHERE entity_id IN (SELECT entity_id FROM top) GROUP BY ALL
+    FROM s WHERE $bucket <> 'hour' AND entity_id IN (SELECT entity_id FROM top) GROUP BY ALL
+    UNION ALL
+    SELECT hour AS bucket, entity_id,
+           sum(CASE WHEN $unique THEN solo_stories ELSE articles END) AS n
+    FROM agg_mention_cells
+    WHERE $bucket = 'hour' AND kind = $kind
+      AND ($since IS NULL OR hour >= $since) AND ($until IS NULL OR hour < $until)
+      AND entity_id IN (SELECT entity_id FROM top)
+    GROUP BY ALL
+    UNION ALL
+    SELECT hour AS bucket, entity_id, count(DISTINCT story)
+    FROM agg_mention_spread
+    WHERE $bucket = 'hour' AND $unique AND kind = $kind
+      AND ($since IS NULL OR hour >= $since) AND ($until IS NULL OR hour < $until)
+      AND entity_id IN (SELECT entity_id FROM top)
+    GROUP BY ALL
 )
 SELECT bucket, entity_id, any_value(names.name) AS name, sum(n)::BIGINT AS mentions
 FROM parts JOIN names USING (entity_id)

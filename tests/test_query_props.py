@@ -238,9 +238,8 @@ def test_pre_aggregates_equal_the_raw_queries(store, f, p, recent):
         series = {"kind": kind, "bucket": p["bucket"], "unique": p["unique"], "top": p["top"]}
         # no source: the day-grain twins (006; hourly: top entities from the day grain),
         # else the hour x feed ones
-        grain = "agg_hour_" if p["bucket"] == "hour" else "agg_day_"
         assert dashboard.aggregated("page_entity_series", f, series) == (
-            "agg_entity_series" if f.sources else f"{grain}entity_series"
+            "agg_entity_series" if f.sources else "agg_day_entity_series"
         )
         assert dashboard.aggregated("page_entity_totals", f) == (
             "agg_entity_totals" if f.sources else "agg_day_entity_totals"
