@@ -66,6 +66,9 @@ def env(db_path, tmp_path):
             "max_body_bytes": CAP,
             "host_spacing_s": 0.0,
             "host_concurrency": 8,
+            # in-process ingest: these tests time the fetch deadlines, and starting pool
+            # workers on the first batch would add seconds to every poll they time
+            "ingest_workers": 0,
         }
         s = Settings(db_path=db_path, feeds_path=tmp_path / "feeds.toml", **{**base, **settings})
         rt = open_runtime(s)
