@@ -26,6 +26,8 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -74,6 +76,9 @@ def run(args: argparse.Namespace) -> None:
     extractor = pool.extractor if pool else build_extractor(settings)
     ingestor = Ingestor(store, extractor, settings, **({"pool": pool} if pool else {}))
     cfg = SynthConfig(articles=args.articles, days=args.days, sources=args.sources)
+    if args.prefill:  # after the stored articles: the story window then holds the new ones
+        newest = store.con.execute("SELECT max(published) FROM articles").fetchone()[0]
+        cfg = replace(cfg, start=newest + timedelta(hours=1))
     print(f"target: {args.articles} articles over {args.days} days, {args.sources} sources, "
           f"workers={args.workers}, chunk={args.chunk_files} files, "
           f"memory_limit={settings.duckdb_memory_limit}, story cap={args.story_max}",
