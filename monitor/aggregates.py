@@ -52,22 +52,24 @@ _STEPS = (
     "agg_insert_day_pair_cells",
     "agg_insert_day_pair_spread",
 )
+# Every pre-aggregate table, in migration order (003, 004, 006).
+TABLES = (
+    "agg_mention_cells",
+    "agg_mention_spread",
+    "agg_pair_cells",
+    "agg_pair_spread",
+    "agg_article_cells",
+    "agg_article_spread",
+    "agg_quoted_cells",
+    "agg_quoted_spread",
+    "agg_day_cells",
+    "agg_day_spread",
+    "agg_day_pair_cells",
+    "agg_day_pair_spread",
+)
 _CLEAR = tuple(
     f"DELETE FROM {table}"  # noqa: S608 (constant table names, no input)
-    for table in (
-        "agg_mention_cells",
-        "agg_mention_spread",
-        "agg_pair_cells",
-        "agg_pair_spread",
-        "agg_article_cells",
-        "agg_article_spread",
-        "agg_quoted_cells",
-        "agg_quoted_spread",
-        "agg_day_cells",
-        "agg_day_spread",
-        "agg_day_pair_cells",
-        "agg_day_pair_spread",
-    )
+    for table in TABLES
 )
 
 

@@ -18,7 +18,7 @@ import streamlit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor import dashboard, export
+from monitor import aggregates, dashboard, export
 from monitor.filters import FilterError, Filters, filtered_ids
 from monitor.keyword import QueryError
 from monitor.store import open_store, utcnow
@@ -322,7 +322,6 @@ def _same_rows(a, b) -> None:
 def test_maintained_aggregates_equal_a_rebuild(store, tmp_path):
     """A later batch that adds a syndicated copy (Beta News carries Alpha Wire's story) keeps
     the aggregate exact: what the ingestor maintained equals a recomputation from scratch."""
-    from monitor import aggregates
 
     def rows(cur):
         return tuple(sorted(cur.execute(f"SELECT * FROM {t}").fetchall()) for t in AGG_TABLES)  # noqa: S608
@@ -338,20 +337,7 @@ def test_maintained_aggregates_equal_a_rebuild(store, tmp_path):
     assert maintained == rebuilt
 
 
-AGG_TABLES = (
-    "agg_mention_cells",
-    "agg_mention_spread",
-    "agg_pair_cells",
-    "agg_pair_spread",
-    "agg_article_cells",
-    "agg_article_spread",
-    "agg_quoted_cells",
-    "agg_quoted_spread",
-    "agg_day_cells",
-    "agg_day_spread",
-    "agg_day_pair_cells",
-    "agg_day_pair_spread",
-)
+AGG_TABLES = aggregates.TABLES
 BUILT_BY = {4: AGG_TABLES[2:8], 6: AGG_TABLES[8:]}  # the tables each migration creates and fills
 
 
