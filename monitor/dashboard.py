@@ -233,17 +233,39 @@ def article_level(filters: Filters) -> bool:
     )
 
 
+# the entity filter that matches the articles mentioning an entity of this kind
+_KIND_FILTER = {"country": "countries", "official": "officials"}
+
+
+def covered_entity_filter(name: str, filters: Filters, params: dict[str, Any]) -> bool:
+    """Whether the only article-level filter is on entities of the series' own kind and the
+    series is restricted to (some of) those same entities (the Countries and Officials pages
+    with countries/officials chosen). Every mention of a chosen entity lies in an article
+    that mentions a chosen entity, so the filter drops none of the counted mentions and the
+    series over every article (the twin) is the same."""
+    field_name = _KIND_FILTER.get(params.get("kind"))  # type: ignore[arg-type]
+    entities = params.get("entities")
+    if name != "page_entity_series" or field_name is None or not entities:
+        return False
+    chosen = getattr(filters, field_name)
+    if not chosen or not set(entities) <= set(chosen):
+        return False
+    return not article_level(replace(filters, **{field_name: ()}))
+
+
 def aggregated(
     name: str, filters: Filters | None, params: dict[str, Any] | None = None
 ) -> str | None:
     """The pre-aggregated query to run instead of `name` with `params`, or None when the
     filters need article-level matching (keyword, entities, speakers, spokespersons,
-    languages) or the twin does not answer these parameters."""
+    languages; see covered_entity_filter for the exception) or the twin does not answer
+    these parameters."""
     if filters is None:
         return UNFILTERED.get(name)
-    if name not in AGGREGATED or not _TWIN_PARAMS.get(name, lambda p: True)(params or {}):
+    params = params or {}
+    if name not in AGGREGATED or not _TWIN_PARAMS.get(name, lambda p: True)(params):
         return None
-    if article_level(filters):
+    if article_level(filters) and not covered_entity_filter(name, filters, params):
         return None
     twin = AGGREGATED[name]
     return twin if filters.sources else DAY_GRAIN.get(twin, twin)

@@ -10,6 +10,7 @@ Then the app itself gets random URL query parameters (AppTest): never an excepti
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -392,3 +393,64 @@ def test_newest_stories_page_picks_each_storys_earliest_copy(store, f, limit, re
         earliest.setdefault(story, (published, id_))
     want = sorted(earliest.values(), key=lambda r: (-r[0].timestamp(), r[1]))[:limit]
     assert list(rows["id"]) == [i for _, i in want]
+
+
+entity_values = st.lists(
+    st.sampled_from(["UA", "TR", "RU", "FR", "DE", "PL", "IT", "ZZ"]), max_size=3
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    f=plain_filters,
+    p=page_params,
+    chosen=entity_values,
+    extra=entity_values,
+    official=st.booleans(),
+    recent=st.booleans(),
+)
+def test_series_of_the_chosen_entities_reads_the_aggregates(
+    store, f, p, chosen, extra, official, recent
+):
+    """Countries (officials) chosen in the sidebar and the series restricted to them: the
+    twin over every article is used and equals the raw query over the filtered ids; any
+    other chosen entity (or a filter of another kind) keeps the raw path."""
+    if recent:
+        today = utcnow().date()
+        f = Filters(start=today - timedelta(days=4), end=today, sources=f.sources)
+    try:
+        f.validate()
+    except FilterError:
+        return
+    with store.cursor() as cur:
+        if official:  # the fixture's officials, by their stored ids
+            ids = [r[0] for r in cur.execute(
+                "SELECT DISTINCT entity_id FROM mentions WHERE kind = 'official' ORDER BY 1"
+            ).fetchall()] + ["nobody"]  # fmt: skip
+            chosen = [ids[hash(c) % len(ids)] for c in chosen]
+            extra = [ids[hash(c) % len(ids)] for c in extra]
+        kind, field = ("official", "officials") if official else ("country", "countries")
+        flt = replace(f, **{field: tuple(dict.fromkeys(chosen + extra))})
+        entities = list(dict.fromkeys(chosen)) or None
+        series = {"kind": kind, "bucket": p["bucket"], "unique": p["unique"], "top": p["top"]}
+        twin = dashboard.aggregated("page_entity_series", flt, series | {"entities": entities})
+        # the twin unless a chosen entity is left out of the series
+        assert (twin is not None) == bool(entities or not getattr(flt, field)), (flt, entities)
+        _same(
+            dashboard.page_query(cur, "page_entity_series", flt, entities=entities, **series),
+            _raw(cur, "page_entity_series", flt, entities=entities, **series),
+            ["bucket", "entity_id"],
+        )
+        other = replace(flt, languages=("en",))  # another article-level filter: raw path
+        assert (
+            dashboard.aggregated("page_entity_series", other, series | {"entities": entities})
+            is None
+        )
+        crossed = replace(flt, **{("countries" if official else "officials"): ("UA",)})
+        if entities:  # a filter of the other kind: raw path
+            assert (
+                dashboard.aggregated("page_entity_series", crossed, series | {"entities": entities})
+                is None
+            )
