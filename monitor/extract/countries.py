@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
+import ahocorasick_rs
 import pycountry
 
 from monitor.models import Mention
@@ -245,41 +246,66 @@ class MultiScan:
     """Several key sets in ONE Aho-Corasick automaton. Scanning an article costs ~13 ns per
     character per automaton, so one pass for countries, registry names, surnames and title
     openers replaces four. Each set's result is exactly what its own automaton gives:
-    word-bounded sets → ``longest_hits``; other sets → every occurrence, in scan order."""
+    word-bounded sets → ``longest_hits``; other sets → every occurrence (in end order; the
+    callers use them as a set).
+
+    The scan is ahocorasick_rs's overlapping search: every occurrence of every key, exactly
+    the hits pyahocorasick's ``iter`` yields (tested), from a DFA in Rust. pyahocorasick's
+    trie searches each node's children linearly, so its cost per character grew with the
+    root's fan-out (~45 first letters here): 81 µs per 4.3 KB article vs ~35 µs."""
 
     def __init__(self, sets: Sequence[tuple[Iterable[tuple[str, object]], bool]]) -> None:
         merged: dict[str, list[tuple[int, object]]] = {}
         for i, (items, _) in enumerate(sets):
             for key, value in items:
-                merged.setdefault(key, []).append((i, value))
+                if key:  # an empty key never matches a word (and the DFA refuses it)
+                    merged.setdefault(key, []).append((i, value))
         self.bounded = tuple(bounded for _, bounded in sets)
-        self.automaton = ahocorasick.Automaton()
-        for key, values in merged.items():
-            self.automaton.add_word(key, (key, tuple(values)))
+        # Per key index: (values of word-bounded sets, values of other sets, whether the key
+        # ends in a word character: only then must the character after it not be one).
+        self._info = [
+            (
+                tuple((i, v) for i, v in values if self.bounded[i]),
+                tuple((i, v) for i, v in values if not self.bounded[i]),
+                _is_word_char(key[-1]),
+            )
+            for key, values in merged.items()
+        ]
         self.empty = not merged
-        if merged:
-            self.automaton.make_automaton()
+        self._automaton = (
+            None
+            if self.empty
+            else ahocorasick_rs.AhoCorasick(
+                list(merged), implementation=ahocorasick_rs.Implementation.DFA
+            )
+        )
 
     def scan(self, text: str) -> list[list[tuple[int, int, object]]]:
         """Per set, (start, end, value) hits."""
         out: list[list] = [[] for _ in self.bounded]
-        if self.empty:
+        if self._automaton is None:
             return out
-        bounded = self.bounded
+        info = self._info
         n = len(text)
-        for end_index, (key, values) in self.automaton.iter(text):
-            end = end_index + 1
-            start = end - len(key)
-            ok = None
-            for i, value in values:
-                if bounded[i]:
-                    if ok is None:
-                        ok = _word_bounded(text, n, start, end, key)
-                    if ok:
-                        out[i].append((start, -end, value))
-                else:
-                    out[i].append((start, end, value))
-        return [_leftmost_longest(h) if b else h for h, b in zip(out, bounded, strict=True)]
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            bounded, free, word_end = info[index]
+            for i, value in free:
+                out[i].append((start, end, value))
+            if not bounded:
+                continue
+            # _word_bounded, inlined: no word character right before the key, nor right
+            # after it when the key itself ends in one
+            if start:
+                ch = text[start - 1]
+                if ch.isalnum() or ch == "_":
+                    continue
+            if word_end and end < n:
+                ch = text[end]
+                if ch.isalnum() or ch == "_":
+                    continue
+            for i, value in bounded:
+                out[i].append((start, -end, value))
+        return [_leftmost_longest(h) if b else h for h, b in zip(out, self.bounded, strict=True)]
 
 
 def _word_bounded(text: str, n: int, start: int, end: int, key: str) -> bool:

@@ -538,21 +538,23 @@ def find_officials(
     known_surnames: dict[str, tuple[str, str]] = {}  # surname -> (entity_id, canonical name)
     if scanned is None:
         norm = normalise_particles(text)
-        name_hits, surname_hits = registry.scan(text, norm)
+        hits, surname_hits = registry.scan(text, norm)
         opener_starts = None
+        name_hits = [(h.start, h.end, (None, h.ids, h.via)) for h in hits]
     else:
         norm, opener_starts = scanned.norm, scanned.opener_starts
-        name_hits = [NameHit(s, e, text[s:e], ids, via) for s, e, (_k, ids, via) in scanned.names]
+        name_hits = scanned.names  # no NameHit per hit: the tuples as scanned
         surname_hits = [(s, e, key) for s, e, (key,) in scanned.surnames]
-    for hit in name_hits:
-        oid = registry.pick(hit.ids, published)
+    pick, by_id = registry.pick, registry.by_id
+    for start, end, (_key, ids, via) in name_hits:
+        oid = pick(ids, published)
         if oid is None:
             continue
-        o = registry.by_id[oid]
-        if " " not in hit.text and hit.text in MONTHS_DAYS:
+        hit_text = text[start:end]
+        if " " not in hit_text and hit_text in MONTHS_DAYS:
             continue
-        mentions.append(new_mention("official", oid, o.name, hit.text, hit.start, hit.end, hit.via))
-        taken.append((hit.start, hit.end))
+        mentions.append(new_mention("official", oid, by_id[oid].name, hit_text, start, end, via))
+        taken.append((start, end))
     discovered: dict[str, Discovered] = {}
     for start, end, name, title, country in _discover(text, registry, taken, opener_starts):
         discovered.setdefault(name, Discovered(name, title, country))
