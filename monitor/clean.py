@@ -136,7 +136,7 @@ def _reason(paragraph: str, state: _State) -> str | None:
     folded = paragraph.casefold()
     if folded == state.title_key:
         return "headline"
-    rule = match_rule(paragraph)
+    rule = match_rule(paragraph, folded)
     if rule:
         return rule
     # paragraph_key(paragraph), from the casefold already made; it is needed only to look up

@@ -215,3 +215,21 @@ def test_length_caps_protect_long_paragraphs() -> None:
 
 def test_long_disclaimer_still_matches() -> None:
     assert match_rule(MENAFN_STYLE + " More legalese follows here." * 30) == "legal-disclaimer"
+
+
+def test_casefold_rules_out_only_what_lower_does():
+    """boilerplate._keyword rules paragraphs out on their casefold: a phrase in
+    ``p.lower()`` must occur in ``p.casefold()`` too. True when every character whose lowercase
+    differs from its casefold lowercases to characters no phrase uses, and no phrase has
+    surrounding whitespace (the casefold is of the unstripped paragraph)."""
+    import sys
+
+    from monitor.boilerplate import _ALL_NEEDS
+
+    used = {c for k in _ALL_NEEDS for c in k}
+    assert all(k == k.strip() and k == k.lower() for k in _ALL_NEEDS)
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        lowered = c.lower()
+        if lowered != c.casefold():
+            assert not used.intersection(lowered), c

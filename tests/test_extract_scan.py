@@ -73,3 +73,17 @@ def test_extractor_scan_matches_separate_automata():
     places, scanned = ex._scan(text)
     assert places == longest_hits(ex.gazetteer.automaton, text)
     assert scanned.names == longest_hits(ex.registry.automaton, scanned.norm)
+
+
+def test_lone_surrogate_scans_like_pyahocorasick():
+    ex = Extractor(load_registry())
+    text = "Talks in Paris\ud800 and Berlin; \udc00Germans met Sergei Lavrov."
+    places, scanned = ex._scan(text)
+    assert places == longest_hits(ex.gazetteer.automaton, text)
+    assert scanned.names == longest_hits(ex.registry.automaton, scanned.norm)
+    assert [m.text for m in ex.extract(text).mentions] == [
+        "Paris",
+        "Berlin",
+        "Germans",
+        "Sergei Lavrov",
+    ]

@@ -287,7 +287,7 @@ class MultiScan:
             return out
         info = self._info
         n = len(text)
-        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+        for index, start, end in _find_all(self._automaton, text):
             bounded, free, word_end = info[index]
             for i, value in free:
                 out[i].append((start, end, value))
@@ -306,6 +306,19 @@ class MultiScan:
             for i, value in bounded:
                 out[i].append((start, -end, value))
         return [_leftmost_longest(h) if b else h for h, b in zip(out, self.bounded, strict=True)]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _find_all(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """(key index, start, end) of every occurrence. A lone surrogate has no UTF-8 form: it is
+    scanned as U+FFFD (one code point, so offsets stay; no key contains either character, and
+    neither is a word character for the boundary tests, which read the original text)."""
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=True)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", text), overlapping=True)
 
 
 def _word_bounded(text: str, n: int, start: int, end: int, key: str) -> bool:

@@ -65,7 +65,9 @@ _CUE_CUT = re.compile(
 # The stop is matched first and abbreviations are checked behind it: cheap to scan.
 _SENT_END = re.compile(
     r"[.!?](?<![A-Z]\.)"
-    r"(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bRep\.)(?<!\bSen\.)(?<!\bGov\.)(?<!\bGen\.)(?<!\bDel\.)(?<!\bLt\.)(?<!\bCol\.)(?<!\bvs\.)(?<!\bFeb\.)(?<!\bSept\.)(?<!\bJan\.)(?<!\bAug\.)(?<!\bOct\.)(?<!\bNov\.)(?<!\bDec\.)"
+    # one look-behind per abbreviation length (each must be fixed-width), not one per word
+    r"(?<!\b(?:Mr|Ms|Dr|St|Lt|vs)\.)"
+    r"(?<!\b(?:Mrs|Rep|Sen|Gov|Gen|Del|Col|Feb|Jan|Aug|Oct|Nov|Dec)\.)(?<!\bSept\.)"
     r"[\"”’)]*\s+(?=[A-Z0-9“\"«‘(\[])"
 )
 _MARKS = re.compile('[“”«»"„]')
@@ -812,6 +814,8 @@ def find_quotes(
     if all(a <= b for a, b in zip(starts, starts[1:], strict=False)):
         ctx.official_starts = starts
     ctx.spans = find_spans(text, paras)
+    if not ctx.spans:
+        return []  # the people scan serves only the attribution of quotes
     _collect_people(ctx)
     quotes: list[Quote] = []
     last: tuple[Speaker, int] | None = None  # previous attributed speaker and its paragraph
