@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401 (pa.compute)
 import streamlit as st
 
 from monitor import export as export_mod
@@ -276,7 +277,108 @@ def needs_ids(name: str, filters: Filters | None, params: dict[str, Any] | None 
     fetch them)."""
     if filters is None or aggregated(name, filters, params) is not None:
         return False
+    if windowed(name, filters, params or {}):
+        return False
     return name not in BOUNDED or article_level(filters)
+
+
+# The article page's default view (newest first, one row per story) with an article-level
+# filter reads the matches of a recent window instead of every match (~300k ids for a
+# popular country): the window starts this long before the newest article and grows this
+# many times until the page provably lies inside it (newest_stories_page).
+WINDOW_START = timedelta(days=1)
+WINDOW_GROWTH = 4
+WINDOW_STEPS = 5  # 1, 4, 16, 64, 256 days; then every match
+
+
+def windowed(name: str, filters: Filters, params: dict[str, Any]) -> bool:
+    """Whether page_articles with `params` takes the newest-first window path: the default
+    view with an article-level filter other than a keyword query (whose matches are computed
+    over every text anyway, and cached once by the caller)."""
+    return (
+        name == "page_articles"
+        and params.get("sort") == "published"
+        and bool(params.get("descending"))
+        and bool(params.get("unique"))
+        and int(params.get("limit") or 0) > 0
+        and article_level(filters)
+        and filters.keyword_node() is None
+    )
+
+
+def newest_stories_page(cur, filters: Filters, params: dict[str, Any]) -> pd.DataFrame:
+    """page_articles, newest stories first (`windowed` params), over the ids of the first
+    window that provably holds the page (see _windows): the same page as over every
+    filtered id."""
+    limit = int(params["limit"])
+    for ids, after, lo in _windows(cur, filters, limit):
+        page = _articles_page(cur, ids, lo, limit)
+        if after is None or (len(page) == limit and page["published"].iloc[-1] >= after):
+            return page
+    raise AssertionError("unreachable: the last window holds every match")
+
+
+def _articles_page(cur, ids: pa.Table, lo: datetime | None, limit: int) -> pd.DataFrame:
+    """page_articles over `ids`, all published at or after `lo` (a bound that lets its scans
+    skip older row groups)."""
+    from monitor import sql
+
+    register_filtered(cur, ids)
+    return sql.execute(
+        cur, "page_articles", use_f=True, since=lo, until=None, sources=None,
+        sort="published", descending=True, limit=limit, unique=True,
+    ).df()  # fmt: skip
+
+
+def _windows(cur, filters: Filters, limit: int):
+    """(ids, after, lo): the matches published since `after` plus the earlier matching copies
+    of their stories (all published since `lo`), for growing windows; last (every match,
+    None, None).
+
+    A story's row on the page is its earliest matching copy. With these ids each of their
+    stories gets its true earliest copy, and every other story has all its matches before
+    `after`. So when the page over them has `limit` rows published at or after `after`, no
+    other story can enter it (the caller checks); else the window grows."""
+    from monitor import sql
+
+    p = filters.validate().sql_params()
+    newest = sql.execute(cur, "page_newest_published", since=p["since"], until=p["until"])
+    newest = newest.fetchall()[0][0]  # to the end: register() refuses an open result
+    span = WINDOW_START
+    for _ in range(WINDOW_STEPS if newest is not None else 0):
+        after = newest - span
+        if p["since"] is not None and after <= p["since"]:
+            break  # the window would hold every match
+        ids, lo = _window_ids(cur, filters, after)
+        if ids.num_rows >= limit:
+            yield ids, after, lo
+        span *= WINDOW_GROWTH
+    yield filtered_ids(cur, filters), None, None
+
+
+def _window_ids(cur, filters: Filters, after: datetime) -> tuple[pa.Table, datetime]:
+    """The matches published since `after` and the earlier matching copies of their
+    stories; and the earliest time among them (a lower bound)."""
+    recent = filtered_ids(cur, filters, after=after)
+    cur.register("_w", recent)
+    try:
+        stories = _relation(cur, "page_window_stories", after=after).to_arrow_table()
+    finally:
+        cur.unregister("_w")
+    earliest = pa.compute.min(stories["earliest"]).as_py() if stories.num_rows else None
+    if earliest is None:  # no earlier copy of any of their stories
+        return recent, after
+    earlier = filtered_ids(
+        cur, filters, after=earliest, before=after, stories=stories.select(["story"])
+    )
+    return pa.concat_tables([recent, earlier]), earliest
+
+
+def _relation(cur, name: str, **params: Any):
+    from monitor import sql
+
+    query = sql.get(name)
+    return cur.sql(query.sql, params={k: v for k, v in params.items() if k in query.params})
 
 
 def page_query(
@@ -294,7 +396,10 @@ def page_query(
     bounds = {"since": p["since"], "until": p["until"], "sources": p["sources"]}
     if twin is not None:
         return sql.execute(cur, twin, **bounds, **params).df()
-    use_f = needs_ids(name, filters, params)
+    window = windowed(name, filters, params)
+    if window and ids is None:
+        return newest_stories_page(cur, filters, params)
+    use_f = window or needs_ids(name, filters, params)  # given ids are used as they are
     if use_f:
         register_filtered(cur, ids if ids is not None else filtered_ids(cur, filters))
     else:  # the query still names _f (behind NOT $use_f)

@@ -180,8 +180,19 @@ def _convert(name: str, raw: list[str]) -> Any:
     return raw[-1]
 
 
-def filtered_ids(cur, filters: Filters) -> pa.Table:
-    """Ids of the articles passing every filter (raises QueryError / FilterError).
+_NO_STORIES = pa.table({"story": pa.array([], pa.string())})
+
+
+def filtered_ids(
+    cur,
+    filters: Filters,
+    *,
+    after: datetime | None = None,
+    before: datetime | None = None,
+    stories: pa.Table | None = None,
+) -> pa.Table:
+    """Ids of the articles passing every filter (raises QueryError / FilterError), published
+    in [after, before) and of the given `stories` (a table with a `story` column) when set.
 
     Only ids are held in memory: the page and export queries join on them as `_f`.
     """
@@ -189,11 +200,19 @@ def filtered_ids(cur, filters: Filters) -> pa.Table:
     node = filters.keyword_node()
     kw = matching_ids(cur, node, params)
     cur.register("_kw", ids_table(kw))
+    cur.register("_stories", stories if stories is not None else _NO_STORIES)
     try:
         return relation(
-            cur, "page_filtered_ids", use_kw=node is not None, **params
+            cur,
+            "page_filtered_ids",
+            use_kw=node is not None,
+            after=after,
+            before=before,
+            use_stories=stories is not None,
+            **params,
         ).to_arrow_table()
     finally:
+        cur.unregister("_stories")
         cur.unregister("_kw")
 
 
