@@ -236,3 +236,46 @@ def test_pronoun_skips_people_named_inside_quotes_after_speed_up():
         "“We will not change course at all,” he added."
     )
     assert [q.speaker for q in quotes(text)] == ["John Smith", "John Smith"]
+
+
+def test_cue_alternations_grouped_by_letter_match_the_flat_ones():
+    """quotes._by_first_letter regroups the cue-verb alternations: every pattern built on it
+    finds exactly what the flat alternation finds (spans and groups)."""
+    import json
+    import re
+    from pathlib import Path
+
+    from monitor.extract import quotes as q
+
+    flat = {
+        "tail_subj_verb": re.compile(
+            rf"^\s*(?P<subj>[^!?;“”\"«»\n]{{1,140}}?)\s+{q._ADVERB}(?P<verb>{q._CUE_VERBS})\b"
+            r"(?P<rest>[^.!?;“”\"«»\n]*)"
+        ),
+        "tail_verb_subj": re.compile(
+            rf"^\s*,?\s*(?P<verb>{q._CUE_VERBS})\s+(?P<subj>[^!?;“”\"«»\n]{{1,140}})"
+        ),
+        "head_cue": re.compile(
+            rf"(?P<verb>\b(?:{q._CUE_VERBS}|{q._PARTICIPLES}))\b(?P<rest>[^.!?“”\"«»]{{0,80}}?)"
+            r"\s*(?:that\s*)?[,:]?\s*$"
+        ),
+        "cue_word": re.compile(rf"\b(?:{q._CUE_VERBS})\b"),
+        "participle": re.compile(rf"^(?:{q._PARTICIPLES})$"),
+    }
+    grouped = {
+        "tail_subj_verb": q._TAIL_SUBJ_VERB,
+        "tail_verb_subj": q._TAIL_VERB_SUBJ,
+        "head_cue": q._HEAD_CUE,
+        "cue_word": q._CUE_WORD,
+        "participle": q._PARTICIPLE_RE,
+    }
+    labelled = Path(__file__).parent / "labelled" / "passages.jsonl"
+    texts = [json.loads(line)["text"] for line in labelled.read_text("utf-8").splitlines()]
+    pieces = [t[i : i + 90] for t in texts for i in range(0, len(t), 7)]
+    words = (q._CUE_VERBS + "|" + q._PARTICIPLES).replace("\\w", "w").split("|")
+    pieces += [f"{w}" for w in words] + [f", {w} the minister" for w in words]
+    pieces += [f"Mr. Smith also {w} that, " for w in words]
+    for name, pattern in grouped.items():
+        for s in pieces:
+            a, b = flat[name].search(s), pattern.search(s)
+            assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), (name, s)

@@ -42,22 +42,38 @@ _PARTICIPLES = (
     "insisting|warning|asking|tweeting|stressing|recalling|quipping|joking|concluding|"
     "remarking|replying|responding|continuing|posting|exclaiming|proclaiming|announcing"
 )
+
+
+def _by_first_letter(alternatives: str) -> str:
+    """``a|b|…`` regrouped by first letter: ``(?:s(?:aid|ays|…)|t(?:old|…)|…)``. sre tries the
+    alternatives of a group one by one at every position; grouped, a position whose letter
+    opens none of them costs one test instead of ~130. Alternatives with different first
+    letters never match at the same position and the order within a letter is kept, so the
+    regex matches exactly what the flat alternation matches."""
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives.split("|"):
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return "(?:" + "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in groups.items()) + ")"
+
+
+_CUE_VERBS_RE = _by_first_letter(_CUE_VERBS)
+_PARTICIPLES_RE = _by_first_letter(_PARTICIPLES)
 _ADVERB = r"(?:(?:also|later|then|again|further|previously|once|simply|had|has|have|would|will|\w+ly)\s+)?"
 _TAIL_SUBJ_VERB = re.compile(
-    rf"^\s*(?P<subj>[^!?;“”\"«»\n]{{1,140}}?)\s+{_ADVERB}(?P<verb>{_CUE_VERBS})\b(?P<rest>[^.!?;“”\"«»\n]*)"
+    rf"^\s*(?P<subj>[^!?;“”\"«»\n]{{1,140}}?)\s+{_ADVERB}(?P<verb>{_CUE_VERBS_RE})\b(?P<rest>[^.!?;“”\"«»\n]*)"
 )
 _TAIL_VERB_SUBJ = re.compile(
-    rf"^\s*,?\s*(?P<verb>{_CUE_VERBS})\s+(?P<subj>[^!?;“”\"«»\n]{{1,140}})"
+    rf"^\s*,?\s*(?P<verb>{_CUE_VERBS_RE})\s+(?P<subj>[^!?;“”\"«»\n]{{1,140}})"
 )
 # Lowercase words that can open a speaker phrase after the verb ("said von der Leyen").
 _LOWER_SUBJECT_START = frozenset({"a", "an", "the", "one", "von", "van", "de", "al", "el", "bin"})
 _TAIL_DASH = re.compile(r"^\s*[―—–]\s*(?P<subj>[A-Z][^\n“”\"«»]{1,60})")
 _TAIL_ACCORDING = re.compile(r"^\s*,?\s*according to (?P<subj>[^!?;“”\"«»\n]{1,100})")
 _HEAD_CUE = re.compile(
-    rf"(?P<verb>\b(?:{_CUE_VERBS}|{_PARTICIPLES}))\b(?P<rest>[^.!?“”\"«»]{{0,80}}?)\s*(?:that\s*)?[,:]?\s*$"
+    rf"(?P<verb>\b(?:{_CUE_VERBS_RE}|{_PARTICIPLES_RE}))\b(?P<rest>[^.!?“”\"«»]{{0,80}}?)\s*(?:that\s*)?[,:]?\s*$"
 )
-_CUE_WORD = re.compile(rf"\b(?:{_CUE_VERBS})\b")
-_PARTICIPLE_RE = re.compile(rf"^(?:{_PARTICIPLES})$")
+_CUE_WORD = re.compile(rf"\b(?:{_CUE_VERBS_RE})\b")
+_PARTICIPLE_RE = re.compile(rf"^(?:{_PARTICIPLES_RE})$")
 _CUE_CUT = re.compile(
     r"\s(?:in|on|at|during|after|before|while|when|as|from|with|of|that|about|last|this|"
     r"earlier|late|early|on)\b|[,;(]"
