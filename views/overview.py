@@ -10,10 +10,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import dashboard as d
+from monitor.charts import top_and_rest
 
 SPIKE_WINDOW_DAYS = 14
 SPIKE_SIGMAS = 3.0
 SPIKE_MIN = 5
+TOP_SOURCES = 10  # the chart's colours; the download keeps every source
 
 
 def spikes(daily: pd.DataFrame) -> pd.DataFrame:
@@ -146,7 +148,7 @@ def source_chart(ctx: d.Context, bucket: str) -> None:
         d.no_match()
         return
     fig = px.bar(
-        d.plot_names(series, "source"),
+        d.plot_names(top_and_rest(series, "source", "articles", TOP_SOURCES), "source"),
         x="bucket",
         y="articles",
         color="source",
