@@ -1,6 +1,6 @@
 """Pre-aggregated mention counts (migration 003), country co-mentions, articles and quoted
-articles (004) per hour x feed, and their day-grain sums over all feeds (006), kept exact at
-every batch.
+articles (004) per hour x feed, their day-grain sums over all feeds (006) and quotes per day
+and speaker (007), kept exact at every batch.
 
 The ingestor calls `refresh(cur, ids)` inside the batch's transaction with the ids it wrote:
 the affected cells (hour × feed of those articles and of every other copy of their stories)
@@ -12,7 +12,8 @@ Cost: a batch's cells span a few hours, so every statement but two is bounded by
 hour range ($lo/$hi), which DuckDB turns into zone-map pruning of the time-ordered tables;
 the two store-wide reads are single-column hash probes (`articles.id` for the batch,
 `articles.story_id` for its stories' copies and sizes). The day tables are then recomputed
-for the batch's whole days ($dlo/$dhi) from the hour tables just refreshed.
+for the batch's whole days ($dlo/$dhi) from the hour tables just refreshed, and the day quote
+tables from `quotes` for those days.
 """
 
 from __future__ import annotations
@@ -51,8 +52,14 @@ _STEPS = (
     "agg_delete_day_pair_spread",
     "agg_insert_day_pair_cells",
     "agg_insert_day_pair_spread",
+    # quotes per day and speaker (007): the batch's whole days, from quotes (after the
+    # article spread, which names the multi-copy stories)
+    "agg_delete_day_quote_cells",
+    "agg_delete_day_quote_spread",
+    "agg_insert_day_quote_cells",
+    "agg_insert_day_quote_spread",
 )
-# Every pre-aggregate table, in migration order (003, 004, 006).
+# Every pre-aggregate table, in migration order (003, 004, 006, 007).
 TABLES = (
     "agg_mention_cells",
     "agg_mention_spread",
@@ -66,6 +73,8 @@ TABLES = (
     "agg_day_spread",
     "agg_day_pair_cells",
     "agg_day_pair_spread",
+    "agg_day_quote_cells",
+    "agg_day_quote_spread",
 )
 _CLEAR = tuple(
     f"DELETE FROM {table}"  # noqa: S608 (constant table names, no input)

@@ -93,6 +93,13 @@ def start_background(_runtime) -> Background:
 # first page takes several seconds, and warming the story index alongside it (seconds of
 # Python holding the GIL) tripled its time in bench_dashboard (8.6 s alone, 25 s with it).
 FIRST_DRAW_WAIT_S = 20.0
+# The script's end is not the browser's: plotly then draws the charts, on the same 2 cores
+# as the ingest workers' start-up. The first poll waits this much longer (freshness allows
+# a poll interval + 10 s).
+AFTER_DRAW_S = 3.0
+# With no feeds configured the thread checks feeds.toml this often, and builds nothing (no
+# ingestor, worker pool or story index: seconds of CPU at start) until a feed appears.
+FEEDS_CHECK_S = 5.0
 
 
 def page_drawn(ctx: Context) -> None:
@@ -114,7 +121,7 @@ def _background(runtime, state: Background) -> None:
 
     settings = runtime.settings
     _wait_for_first_draw(state)
-    if state.stop.is_set():
+    if state.stop.wait(AFTER_DRAW_S):
         return
     try:
         feeds = load_feeds(settings.feeds_path)
@@ -122,6 +129,8 @@ def _background(runtime, state: Background) -> None:
             state.phase, state.message = "loading-demo", "generating and importing the demo corpus"
             _load_demo(runtime, state)
         state.phase, state.message = "polling", ""
+        if not _wait_for_feeds(settings.feeds_path, state.stop):
+            return
 
         def on_report(report) -> None:
             state.last_report_at = time.time()
@@ -131,6 +140,21 @@ def _background(runtime, state: Background) -> None:
     except Exception as exc:  # shown on every page instead of a silent dead thread
         log.exception("background work failed")
         state.phase, state.message = "failed", f"{type(exc).__name__}: {exc}"
+
+
+def _wait_for_feeds(feeds_path, stop: threading.Event, every_s: float = FEEDS_CHECK_S) -> bool:
+    """Whether feeds.toml lists a feed (or cannot be read: the poller reports why), checked
+    until `stop` is set; False once stopped."""
+    from monitor.feeds import FeedConfigError, load_feeds
+
+    while not stop.is_set():
+        try:
+            if load_feeds(feeds_path):
+                return True
+        except (FeedConfigError, OSError, UnicodeDecodeError):
+            return True
+        stop.wait(every_s)
+    return False
 
 
 def _load_demo(runtime, state: Background) -> None:
@@ -185,11 +209,17 @@ AGGREGATED = {
     "page_source_series": "agg_source_series",
     "page_article_count": "agg_article_count",
     "page_speaker_topics": "agg_speaker_topics",
+    "page_quote_series": "agg_day_quote_series",  # migration 007: day grain only
 }
 # twins that answer only some parameter values (the quoted-articles cells hold every speaker)
 _TWIN_PARAMS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "page_speaker_topics": lambda p: p.get("speakers") is None and not p.get("spokes"),
+    "page_quote_series": lambda p: (
+        p.get("speakers") is None and not p.get("spokes") and p.get("bucket") in ("day", "week")
+    ),
 }
+# twins kept per day over all feeds only (no hour x feed table): not for chosen sources
+DAY_ONLY = frozenset({"agg_day_quote_series"})
 UNFILTERED = {"page_options": "agg_options"}  # queries that never take filters
 # day-grain twins (migration 006) of the twins above: exact when no source is chosen (they sum
 # all feeds) since the filters' dates are whole days (Filters.sql_params); ~4-40x fewer rows
@@ -269,7 +299,9 @@ def aggregated(
     if article_level(filters) and not covered_entity_filter(name, filters, params):
         return None
     twin = AGGREGATED[name]
-    return twin if filters.sources else DAY_GRAIN.get(twin, twin)
+    if filters.sources:
+        return None if twin in DAY_ONLY else twin
+    return DAY_GRAIN.get(twin, twin)
 
 
 def needs_ids(name: str, filters: Filters | None, params: dict[str, Any] | None = None) -> bool:

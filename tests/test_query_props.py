@@ -274,6 +274,17 @@ def test_pre_aggregates_equal_the_raw_queries(store, f, p, recent):
             _raw(cur, "page_speaker_topics", f, **topics),
             ["kind", "entity_id"],
         )
+        quotes = {"bucket": p["bucket"], "unique": p["unique"], "top": p["top"] % 10}
+        quotes |= {"speakers": None, "spokes": False}
+        day_only = not f.sources and p["bucket"] != "hour"
+        assert dashboard.aggregated("page_quote_series", f, quotes) == (
+            "agg_day_quote_series" if day_only else None
+        )
+        _same(
+            dashboard.page_query(cur, "page_quote_series", f, **quotes),
+            _raw(cur, "page_quote_series", f, **quotes),
+            ["bucket", "speaker"],
+        )
         assert dashboard.aggregated("page_co_mentions", f) == (
             "agg_co_mentions" if f.sources else "agg_day_co_mentions"
         )
@@ -339,7 +350,9 @@ def test_maintained_aggregates_equal_a_rebuild(store, tmp_path):
 
 
 AGG_TABLES = aggregates.TABLES
-BUILT_BY = {4: AGG_TABLES[2:8], 6: AGG_TABLES[8:]}  # the tables each migration creates and fills
+# the tables each migration creates and fills (007's: tests/test_quote_aggregates.py, whose
+# corpus has syndicated quoted stories)
+BUILT_BY = {4: AGG_TABLES[2:8], 6: AGG_TABLES[8:12]}
 
 
 @pytest.mark.parametrize("version", sorted(BUILT_BY))
