@@ -369,9 +369,47 @@ def _open(blocks: _Blocks, el: etree._Element, tag: str | None) -> None:
 
 def _html_paragraphs(html: str) -> list[str]:
     text = _normalise_text_for_html(html)
-    if _PLAIN_PARAGRAPHS.fullmatch(text):
+    if _is_plain(text):
         return [p for p in map(_fold_spaces, text[3:-4].split("</p><p>")) if p]
     return _parsed_paragraphs(html, text)
+
+
+def _normalised_html_paragraphs(html: str) -> list[str]:
+    """``[_normalise_text(p) for p in _html_paragraphs(html)]``, with less work for plain
+    ``<p>`` blocks of printable text (most feed content): no junk to remove, no entity, and
+    a space is the only whitespace, so a paragraph needs folding only where it has two
+    spaces in a row or one at an end, and normalising only when it is not NFC."""
+    if html.isprintable():  # no junk either: every _JUNK character is a control or format one
+        if _is_plain(html):
+            return [_nfc(p) for p in map(_fold_printable, html[3:-4].split("</p><p>")) if p]
+        return [_normalise_text(p) for p in _parsed_paragraphs(html, html)]
+    return [_normalise_text(p) for p in _html_paragraphs(html)]
+
+
+def _fold_printable(p: str) -> str:
+    """``_fold_spaces(p)`` for a printable `p` (its only whitespace is the ASCII space)."""
+    if "  " in p or p[:1] == " " or p[-1:] == " ":
+        return " ".join(p.split())
+    return p
+
+
+def _nfc(p: str) -> str:
+    """``_normalise_text(p)`` for a printable `p` without "&": only NFC can change it."""
+    if p.isascii() or unicodedata.is_normalized("NFC", p):
+        return p
+    return unicodedata.normalize("NFC", p)
+
+
+def _is_plain(text: str) -> bool:
+    """``_PLAIN_PARAGRAPHS.fullmatch(text)``. For printable text with no "&", counting is
+    enough: when every "<" and ">" belongs to the outer tags or a "</p><p>" joint (which
+    cannot overlap itself), the text is a run of <p> blocks of plain text."""
+    if text.isprintable() and "&" not in text:
+        if not (text.startswith("<p>") and text.endswith("</p>")):
+            return False
+        tags = 2 * text.count("</p><p>") + 2
+        return text.count("<") == tags and text.count(">") == tags
+    return _PLAIN_PARAGRAPHS.fullmatch(text) is not None
 
 
 # Feed content that is nothing but <p> blocks of plain text (no markup, no entities, none of
@@ -401,7 +439,7 @@ def clean_html_fragment(
     html: str, title: str | None = None, learned: frozenset[str] = frozenset()
 ) -> CleanedArticle:
     """Feed content/summary HTML → paragraphs (blocks and <br> split them)."""
-    paragraphs = [_normalise_text(p) for p in _html_paragraphs(html or "")]
+    paragraphs = _normalised_html_paragraphs(html or "")
     clean_title = _fold_spaces(_normalise_text(title)) if title else None
     return _filter(paragraphs, title=clean_title or None, published=None, learned=learned)
 

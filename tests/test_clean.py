@@ -285,3 +285,44 @@ def test_plain_paragraph_html_skips_the_parser_with_identical_paragraphs() -> No
     for html in ["<p>a &amp; b</p>", "<p>a</p> <p>b</p>", "<p>x <b>y</b></p>", "<div>a</div>"]:
         assert not _PLAIN_PARAGRAPHS.fullmatch(_normalise_text_for_html(html))
         assert _html_paragraphs(html) == _parser_paragraphs(html)
+
+
+def test_printable_fast_path_equals_the_general_one() -> None:
+    """clean._normalised_html_paragraphs takes shortcuts for printable HTML (no junk, no
+    "&", a space the only whitespace, NFC the only normalisation); it returns exactly what
+    normalising each of _html_paragraphs' paragraphs returns, and _is_plain answers exactly
+    as _PLAIN_PARAGRAPHS does."""
+    import sys
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor.clean import (
+        _JUNK,
+        _PLAIN_PARAGRAPHS,
+        _html_paragraphs,
+        _is_plain,
+        _normalise_text,
+        _normalised_html_paragraphs,
+    )
+
+    junk = [chr(c) for c in range(sys.maxunicode + 1) if _JUNK.match(chr(c))]
+    assert junk and not any(c.isprintable() for c in junk)
+    alphabet = _PLAIN_ALPHABET + "<>/p&;  \u00ad\u200b\ufeffe\u0301\u00e9A\u030a"
+    blocks = st.lists(st.text(alphabet=alphabet, max_size=30), min_size=0, max_size=5)
+    joints = st.sampled_from(["", " ", "\n", "<br>", "</p><p>"])
+
+    @settings(max_examples=600, deadline=None)
+    @given(blocks, joints, st.booleans())
+    def check(paragraphs: list[str], joint: str, wrap: bool) -> None:
+        html = joint.join(f"<p>{p}</p>" if wrap else p for p in paragraphs)
+        assert _is_plain(html) == bool(_PLAIN_PARAGRAPHS.fullmatch(html))
+        expected = [_normalise_text(p) for p in _html_paragraphs(html)]
+        assert _normalised_html_paragraphs(html) == expected
+
+    check()
+    for html in ["<p>a  b </p><p> c</p>", "<p>e\u0301</p>", "<p></p>", "<p>", "</p>", "<p>a</p"]:
+        assert _is_plain(html) == bool(_PLAIN_PARAGRAPHS.fullmatch(html))
+        assert _normalised_html_paragraphs(html) == [
+            _normalise_text(p) for p in _html_paragraphs(html)
+        ]
