@@ -279,3 +279,65 @@ def test_cue_alternations_grouped_by_letter_match_the_flat_ones():
         for s in pieces:
             a, b = flat[name].search(s), pattern.search(s)
             assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), (name, s)
+
+
+def test_stop_and_mark_positions_equal_the_regex_scans():
+    """quotes._sentence_ends tries _SENT_END at each stop found with str.find, and find_spans
+    takes the quote marks from str.find: the same offsets as the regex scans."""
+    import json
+    import re
+    from pathlib import Path
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor.extract import quotes as q
+
+    def check(text: str) -> None:
+        q._sentence_ends.cache_clear()
+        assert q._sentence_ends(text) == tuple(m.end() for m in q._SENT_END.finditer(text))
+        assert q._positions(text, q._MARK_CHARS) == [m.start() for m in q._MARKS.finditer(text)]
+
+    labelled = Path(__file__).parent / "labelled" / "passages.jsonl"
+    for line in labelled.read_text("utf-8").splitlines():
+        check(json.loads(line)["text"])
+    pieces = st.sampled_from(
+        [
+            "Mr.",
+            "Mrs.",
+            "U.S.",
+            "Sept.",
+            "vs.",
+            "a.",
+            "Dr",
+            ".",
+            "!",
+            "?",
+            "”",
+            "“",
+            '"',
+            "’",
+            ")",
+            "(",
+            " ",
+            "  ",
+            "\n",
+            "The",
+            "x",
+            "3",
+            "«",
+            "»",
+            "„",
+            "St.",
+            "Gen.",
+            "‘",
+        ]
+    )
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=30))
+    def random_text(parts: list[str]) -> None:
+        check("".join(parts))
+
+    random_text()
+    assert re.fullmatch(f"[{q._MARK_CHARS}]+", q._MARK_CHARS)

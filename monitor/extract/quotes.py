@@ -86,7 +86,8 @@ _SENT_END = re.compile(
     r"(?<!\b(?:Mrs|Rep|Sen|Gov|Gen|Del|Col|Feb|Jan|Aug|Oct|Nov|Dec)\.)(?<!\bSept\.)"
     r"[\"”’)]*\s+(?=[A-Z0-9“\"«‘(\[])"
 )
-_MARKS = re.compile('[“”«»"„]')
+_MARK_CHARS = '“”«»"„'
+_MARKS = re.compile(f"[{_MARK_CHARS}]")
 _PARA_SPLIT = re.compile(r"\n\s*\n|\n")
 PRONOUNS = {"he": "he", "she": "she", "He": "he", "She": "she"}
 OTHER_PRONOUNS = frozenset({"they", "They", "I", "we", "We", "it", "It", "you", "You"})
@@ -384,6 +385,7 @@ def find_spans(text: str, paras: list[tuple[int, int]]) -> list[Span]:
     spans: list[Span] = []
     pending: list[tuple[int, int]] | None = None  # segments of a quote continued across paras
     pending_open = -1
+    marks = _positions(text, _MARK_CHARS)  # where _MARKS matches, in order
     for pi, (ps, pe) in enumerate(paras):
         open_at, mark = -1, ""
         i = ps
@@ -394,8 +396,9 @@ def find_spans(text: str, paras: list[tuple[int, int]]) -> list[Span]:
             else:
                 spans.append(_make_span(text, pending, pending_open, pending[-1][1], pi - 1))
                 pending = None
-        for mk in _MARKS.finditer(text, i, pe):
-            i, ch = mk.start(), mk.group()
+        for k in range(bisect_left(marks, i), bisect_left(marks, pe)):
+            i = marks[k]
+            ch = text[i]
             if open_at < 0:
                 if ch in OPENERS or (ch == "”" and i == ps):
                     open_at, mark = i, ch
@@ -436,10 +439,29 @@ def _stripped(text: str, s: int, e: int) -> tuple[int, int]:
     return s + left, e - n + len(seg.rstrip())
 
 
+def _positions(text: str, chars: str) -> list[int]:
+    """Sorted offsets of every occurrence of any of `chars` (a few rare characters): one
+    ``str.find`` per occurrence runs far faster than sre's scan for a character class
+    (~6 ns per character of a 4 KB article, whatever the class)."""
+    out = []
+    find = text.find
+    for ch in chars:
+        i = find(ch)
+        while i >= 0:
+            out.append(i)
+            i = find(ch, i + 1)
+    out.sort()
+    return out
+
+
 @lru_cache(maxsize=8)
 def _sentence_ends(text: str) -> tuple[int, ...]:
-    """Offsets where a sentence begins (after its predecessor's end), computed once per text."""
-    return tuple(map(re.Match.end, _SENT_END.finditer(text)))
+    """Offsets where a sentence begins (after its predecessor's end), computed once per text.
+    ``_SENT_END.finditer(text)``: a match starts only at a stop, and none can start inside
+    another (after its stop it holds only closing marks and spaces), so trying the stops in
+    order finds the same matches (look-behinds see the text before the start, as in a scan)."""
+    match = _SENT_END.match
+    return tuple(m.end() for p in _positions(text, ".!?") if (m := match(text, p)))
 
 
 def _sentence_start(text: str, ps: int, pos: int) -> int:
