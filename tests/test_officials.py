@@ -187,3 +187,44 @@ def test_discovery_candidates_find_what_the_regex_scan_finds() -> None:
     for text in texts:
         got = [(m.span(), m.group("name")) for m in _discovery_matches(text)]
         assert got == [(m.span(), m.group("name")) for m in DISCOVERY.finditer(text)]
+
+
+def test_normalise_particles_shortcut_equals_the_regex():
+    """normalise_particles returns the text untouched when no capitalised particle stands
+    before "-" or " "; otherwise (and for any text) the regex's result."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor.extract.officials import _CAP_PARTICLE, _lower, normalise_particles
+
+    pieces = st.sampled_from(
+        [
+            "Al",
+            "El",
+            "De",
+            "Del",
+            "Van",
+            "von",
+            "La",
+            "Di",
+            "Bin",
+            "al",
+            " ",
+            "-",
+            "X",
+            "Wever",
+            "Also",
+            "’",
+            "_",
+            "\ud800",
+            "é",
+        ]
+    )
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=12))
+    def check(parts: list[str]) -> None:
+        text = "".join(parts)
+        assert normalise_particles(text) == _CAP_PARTICLE.sub(_lower, text)
+
+    check()
