@@ -24,7 +24,7 @@ from monitor import fetch as fetch_mod
 from monitor import fetchlog, netguard
 from monitor.config import Settings
 from monitor.feeds import Feed
-from monitor.ingest import Batch, FetchRecord, Ingestor, IngestResult, record_fetch
+from monitor.ingest import Batch, FetchRecord, Ingestor, IngestResult
 from monitor.models import FeedEntry
 from monitor.parse import FeedParseError, parse_feed
 from monitor.schedule import FeedHealth, fold_fetch, for_url, is_due, next_poll, url_to_fetch
@@ -179,6 +179,9 @@ class Poller:
                 for batch in list(sent.values()):
                     del sent[id(batch)]
                     reports.append(self._ingest_alone(batch))
+        # the cycle ends with the derived data exact, even when a failed group cut short the
+        # ingest_many call that would have derived at its end
+        self.ingestor.catch_up()
         self._record_quiet(quiet)
         return reports
 
@@ -212,7 +215,7 @@ class Poller:
             error = f"could not store the batch: {_name(exc)}"
             failed = self._record(item.feed, item.out, item.health, item.started, error)
             with self.store.transaction() as cur:
-                record_fetch(cur, failed, None)
+                fetchlog.record_many(cur, [failed])
             return PollReport(batch.feed, item.out.status, None, failed.error)
         return PollReport(batch.feed, item.out.status, result, None)
 

@@ -11,8 +11,9 @@ the postings to narrow the candidates and the regex decides.
 Re-indexing an article (an update) deletes its `terms_docs` row and gives it a new doc: the
 old doc's postings stay but no longer count, since readers only keep live docs.
 
-`refresh` runs in the ingest transaction after the batch's rows were written; tokenising
-happens in DuckDB (vectorised C++), so the main process spends little per article.
+`refresh` runs in an ingest transaction after the rows were written, for the articles written
+since the last refresh (migration 008 lists them); tokenising happens in DuckDB (vectorised
+C++), so the main process spends little per article.
 """
 
 from __future__ import annotations
@@ -54,10 +55,14 @@ def backfill(cur, limit: int) -> int:
 
 
 def _locate(cur, wanted: int) -> pa.Table:
-    """(r, id, body) of the articles in _terms_ids. A batch written in this transaction sits at the
-    end of the table; `count(*)` is a rowid at or before it (rowids are never below their
-    row's position), so look there first and only scan the whole table if some id is missing."""
-    hint = cur.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    """(r, id, body) of the articles in _terms_ids. The articles written since the last
+    refresh (in this transaction, or committed since and pending, migration 008) are the
+    last rows of the table, at most `wanted` of them: `count(*) - wanted` is a position at
+    or before them, hence a rowid at or before them (rowids are never below their row's
+    position; rows of the current transaction have rowids past every committed one). Look
+    there first and only scan the whole table if some id is missing."""
+    stored = cur.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    hint = max(stored - wanted, 0)
     found = _arrow(cur, "terms_locate", start=hint)
     if found.num_rows < wanted:
         found = _arrow(cur, "terms_locate", start=0)
@@ -104,6 +109,8 @@ def _arrow(cur, name: str, **params) -> pa.Table:
 
 
 def in_step(cur) -> bool:
-    """Whether the index covers the stored articles (one live doc per article). Stores written
-    without `refresh` (and not rebuilt) are searched by scanning instead."""
+    """Whether the index covers the stored articles (one live doc per article), apart from
+    the new articles still pending (migration 008: searchable once the ingestor's next derive
+    step indexes them, at the latest at the end of its poll cycle). Stores written without
+    `refresh` (and not rebuilt) are searched by scanning instead."""
     return bool(sql.execute(cur, "terms_in_step").fetchall()[0][0])
