@@ -512,3 +512,56 @@ def test_newest_stories_window_equals_every_match(store, f, limit, recent, start
             want = dashboard.page_query(cur, "page_articles", f, ids=filtered_ids(cur, f), **params)
     _same_rows(got, want)
     assert list(got["id"]) == list(want["id"])
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    f=plain_filters,
+    limit=st.integers(0, 6),
+    speakers=st.none() | st.lists(st.sampled_from(["Maria Zakharova", "Antony Blinken"])),
+    spokes=st.booleans(),
+)
+def test_latest_quotes_equal_a_python_reference(store, f, limit, speakers, spokes):
+    """page_quotes (top-N first, group keys computed narrow, candidates' rows fetched by row
+    id) equals a reference computed in Python from the filtered quotes: one group per
+    speaker and lower-cased text, newest first."""
+    try:
+        f.validate()
+    except FilterError:
+        return
+    who = {"speakers": speakers or None, "spokes": spokes}
+    with store.cursor() as cur:
+        got = dashboard.page_query(cur, "page_quotes", f, limit=limit, **who)
+        from monitor.filters import register_filtered
+
+        register_filtered(cur, filtered_ids(cur, f))
+        rows = cur.execute(
+            "SELECT speaker, text, published, feed, spokesperson FROM quotes "
+            "WHERE article_id IN (SELECT id FROM _f) AND NOT partial"
+        ).fetchall()
+    groups: dict[tuple, list] = {}
+    for speaker, text, published, feed, spokesperson in rows:
+        if speakers and speaker not in speakers or spokes and not spokesperson:
+            continue
+        groups.setdefault((speaker or "", text.lower()), []).append((published, feed))
+    want = sorted(
+        (
+            (
+                key[0],
+                key[1],
+                min(p for p, _ in v),
+                max(p for p, _ in v),
+                len({s for _, s in v}),
+                len(v),
+            )
+            for key, v in groups.items()
+        ),
+        key=lambda r: (-r[3].timestamp(), r[0]),
+    )[:limit]
+    have = [
+        (r.speaker or "", r.quote.lower(), r.first_seen, r.last_seen, r.outlets, r.copies)
+        for r in got.itertuples()
+    ]
+    assert sorted(have) == sorted(want)
