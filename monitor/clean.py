@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from html.entities import name2codepoint as _HTML4_ENTITIES
 
 import lxml.html
 from lxml import etree
@@ -379,11 +381,69 @@ def _normalised_html_paragraphs(html: str) -> list[str]:
     ``<p>`` blocks of printable text (most feed content): no junk to remove, no entity, and
     a space is the only whitespace, so a paragraph needs folding only where it has two
     spaces in a row or one at an end, and normalising only when it is not NFC."""
-    if html.isprintable():  # no junk either: every _JUNK character is a control or format one
-        if _is_plain(html):
-            return [_nfc(p) for p in map(_fold_printable, html[3:-4].split("</p><p>")) if p]
+    if html.isprintable() and _is_plain(html):  # no junk: each _JUNK character is unprintable
+        return [_nfc(p) for p in map(_fold_printable, html[3:-4].split("</p><p>")) if p]
+    simple = _simple_feed_paragraphs(html)
+    if simple is not None:
+        return simple
+    if html.isprintable():
         return [_normalise_text(p) for p in _parsed_paragraphs(html, html)]
     return [_normalise_text(p) for p in _html_paragraphs(html)]
+
+
+# Feed content as most CMSs write it: <p> blocks of text with character references, one
+# block per line. libxml2 gives each block's text with its references decoded (and the
+# whitespace between blocks as paragraphs that fold to nothing), so such HTML needs no
+# parser when every reference is a plain decimal one or an HTML 4 name (libxml2's table,
+# and Python's name2codepoint) for a printable character (or NBSP) other than <, > and &.
+# Anything else (markup, hex or unknown references, control characters) takes the parser;
+# test_clean.py checks the result equals the parser's.
+_FEED_BLOCKS = re.compile(r"[ \t\n\r]*(?:<p>[^<>]*</p>[ \t\n\r]*)+")  # what is accepted
+_HTML_SPACE = " \t\n\r"
+_REF_TAIL = re.compile(r"(?:#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{0,30}));")
+
+
+def _simple_feed_paragraphs(html: str) -> list[str] | None:
+    """``[_normalise_text(p) for p in _html_paragraphs(html)]`` for <p> blocks of printable
+    text with plain references (see above); None for anything else."""
+    *blocks, tail = html.split("</p>")
+    if not blocks or tail.strip(_HTML_SPACE):
+        return None
+    out = []
+    for block in blocks:
+        # _FEED_BLOCKS, checked per block: spaces, "<p>", then text without "<" or ">"
+        lead, p_tag, body = block.partition("<p>")
+        if not p_tag or lead.strip(_HTML_SPACE) or "<" in body or ">" in body:
+            return None
+        if not body.isprintable():
+            return None
+        if "&" in body:
+            body = _decode_refs(body)
+            if body is None:
+                return None
+        p = _fold_spaces(body)
+        if p:
+            out.append(_nfc(p))  # printable and without "&": only NFC can change it
+    return out
+
+
+def _decode_refs(text: str) -> str | None:
+    head, *rest = text.split("&")
+    parts = [head]
+    for piece in rest:
+        m = _REF_TAIL.match(piece)
+        if m is None:
+            return None
+        digits, name = m.groups()
+        code = int(digits) if digits else _HTML4_ENTITIES.get(name)
+        if code is None or code > sys.maxunicode:
+            return None
+        ch = chr(code)
+        if not (ch.isprintable() or ch == "\xa0") or ch in "<>&":
+            return None
+        parts.append(ch)
+        parts.append(piece[m.end() :])
+    return "".join(parts)
 
 
 def _fold_printable(p: str) -> str:

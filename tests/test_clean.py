@@ -326,3 +326,81 @@ def test_printable_fast_path_equals_the_general_one() -> None:
         assert _normalised_html_paragraphs(html) == [
             _normalise_text(p) for p in _html_paragraphs(html)
         ]
+
+
+def test_feed_blocks_with_references_skip_the_parser_with_identical_paragraphs() -> None:
+    """<p> blocks separated by line breaks, with decimal or HTML 4 named references, are split
+    and decoded without lxml: the paragraphs equal lxml's, normalised; anything else (hex or
+    unknown references, references to controls or markup characters) still takes lxml."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor.clean import (
+        _FEED_BLOCKS,
+        _normalise_text,
+        _normalised_html_paragraphs,
+        _simple_feed_paragraphs,
+    )
+
+    refs = [
+        "&#8220;",
+        "&#8217;",
+        "&#39;",
+        "&#039;",
+        "&#0;",
+        "&#9;",
+        "&#10;",
+        "&#13;",
+        "&#38;",
+        "&#60;",
+        "&#62;",
+        "&#128;",
+        "&#150;",
+        "&#160;",
+        "&#173;",
+        "&#8203;",
+        "&#65279;",
+        "&#55296;",
+        "&#1114111;",
+        "&#1114112;",
+        "&#9999999;",
+        "&#x201C;",
+        "&amp;",
+        "&lt;",
+        "&nbsp;",
+        "&eacute;",
+        "&Auml;",
+        "&apos;",
+        "&hellip;",
+        "&mdash;",
+        "&shy;",
+        "&bogus;",
+        "&amp;#8220;",
+        "&amp;amp;",
+        "&",
+        "&#",
+        "&#;",
+        "&;",
+        "&eacute",
+        "&#8220",
+    ]
+    text = st.lists(
+        st.one_of(st.text(alphabet=_PLAIN_ALPHABET, max_size=8), st.sampled_from(refs)),
+        max_size=6,
+    ).map("".join)
+    seps = st.sampled_from(["", "\n", " ", "\r\n", "\n\n", "\t", " \n "])
+
+    @settings(max_examples=800, deadline=None)
+    @given(st.lists(text, min_size=1, max_size=5), seps, seps, seps)
+    def check(bodies: list[str], sep: str, lead: str, trail: str) -> None:
+        html = lead + sep.join(f"<p>{b}</p>" for b in bodies) + trail
+        expected = [_normalise_text(p) for p in _parser_paragraphs(html)]
+        assert _normalised_html_paragraphs(html) == expected
+        if _simple_feed_paragraphs(html) is not None:
+            assert _FEED_BLOCKS.fullmatch(html)
+
+    check()
+    feed = "<p>A &#8220;quote&#8221; &ndash; caf&eacute;</p>\n<p>B&nbsp;&nbsp;C</p>\n"
+    assert _simple_feed_paragraphs(feed) == ["A “quote” – café", "B C"]
+    for html in ["<p>a &#x41;</p>", "<p>a &bogus;</p>", "<p>a &#0;</p>", "<p><b>x</b></p>"]:
+        assert _simple_feed_paragraphs(html) is None
