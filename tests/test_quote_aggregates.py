@@ -164,3 +164,44 @@ def test_store_without_007_gets_it_on_open(tmp_path: Path):
         assert [_rows(cur, t) for t in QUOTE_TABLES] == want
         assert want[0], "quotes in the corpus"
     s.close()
+
+
+def test_the_corpus_has_multi_day_country_pairs(store):
+    with store.cursor() as cur:
+        days = cur.execute(
+            "SELECT count(DISTINCT day) FROM agg_day_pair_spread GROUP BY country_a, country_b, "
+            "story ORDER BY 1 DESC LIMIT 1"
+        ).fetchall()
+    assert days and days[0][0] > 1, "a syndicated story's country pair on several days"
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=st.none() | st.integers(0, 12),
+    end=st.none() | st.integers(0, 12),
+    unique=st.booleans(),
+    limit=st.integers(0, 30),
+)
+def test_day_co_mentions_equal_the_raw_query(store, start, end, unique, limit):
+    """agg_day_co_mentions counts single-day stories' spread rows and deduplicates only the
+    stories with copies on several days: the same rows as the raw query, on a corpus whose
+    syndicated stories span days."""
+    today = utcnow().date()
+    f = Filters(
+        start=today - timedelta(days=start) if start is not None else None,
+        end=today - timedelta(days=end) if end is not None else None,
+    )
+    try:
+        f.validate()
+    except FilterError:
+        return
+    params = {"unique": unique, "limit": limit}
+    assert dashboard.aggregated("page_co_mentions", f, params) == "agg_day_co_mentions"
+    with store.cursor() as cur:
+        got = dashboard.page_query(cur, "page_co_mentions", f, **params)
+        register_filtered(cur, filtered_ids(cur, f))
+        none = {"since": None, "until": None, "sources": None}
+        want = sql.execute(cur, "page_co_mentions", use_f=True, **none, **params).df()
+    assert sorted(map(tuple, got.values.tolist())) == sorted(map(tuple, want.values.tolist()))
