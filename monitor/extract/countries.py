@@ -286,13 +286,15 @@ class MultiScan:
         if self._automaton is None:
             return out
         info = self._info
+        add = [hits.append for hits in out]
         n = len(text)
         for index, start, end in _find_all(self._automaton, text):
             bounded, free, word_end = info[index]
-            for i, value in free:
-                out[i].append((start, end, value))
-            if not bounded:
-                continue
+            if free:
+                for i, value in free:
+                    add[i]((start, end, value))
+                if not bounded:
+                    continue
             # _word_bounded, inlined: no word character right before the key, nor right
             # after it when the key itself ends in one
             if start:
@@ -304,7 +306,7 @@ class MultiScan:
                 if ch.isalnum() or ch == "_":
                     continue
             for i, value in bounded:
-                out[i].append((start, -end, value))
+                add[i]((start, -end, value))
         return [_leftmost_longest(h) if b else h for h, b in zip(out, self.bounded, strict=True)]
 
 

@@ -641,9 +641,6 @@ def _collect_people(ctx: Context) -> None:
     automaton = ctx.gaz.automaton
     memo = ctx.gaz.memo
     for r in _PEOPLE_RUN.finditer(ctx.text):
-        start, end = r.span()
-        if mask[start] or mask[end - 1]:
-            continue
         run = r.group()
         analysed = memo.get(run)
         if analysed is None:
@@ -651,17 +648,24 @@ def _collect_people(ctx: Context) -> None:
                 memo.clear()
             analysed = memo[run] = _analyse_run(run, automaton)
         hon, name = analysed
+        if not name:
+            continue  # a run that names nobody (a place, a title)
         if hon is None:
-            if name:
-                singles.append((start, end, name[0]))
+            # a bare word: a person only if the article names them in full, known at the end;
+            # the official-mention mask is tested then, for those few
+            singles.append((r, name[0]))
             continue
-        if name:
-            full = " ".join(name)
-            ctx.full_names.setdefault(name[-1].rstrip(".,"), full)
-            people.append((start, end, _name_speaker(ctx, full)))
-    for start, end, word in singles:
+        start, end = r.span()
+        if mask[start] or mask[end - 1]:
+            continue
+        full = " ".join(name)
+        ctx.full_names.setdefault(name[-1].rstrip(".,"), full)
+        people.append((start, end, _name_speaker(ctx, full)))
+    for r, word in singles:
         if word in ctx.full_names:
-            people.append((start, end, _name_speaker(ctx, word)))
+            start, end = r.span()
+            if not (mask[start] or mask[end - 1]):
+                people.append((start, end, _name_speaker(ctx, word)))
     quoted = _quoted_mask(ctx)
     people = [p for p in people if not quoted[p[0]]]
     people.sort(key=lambda p: p[0])
