@@ -39,3 +39,11 @@ def test_ties_are_broken_by_name():
 def test_empty_series():
     s = series([])
     assert top_and_rest(s, "source", "articles", top=3).empty
+
+
+def test_line_charts_use_svg_up_to_the_limit_then_webgl():
+    from monitor.charts import SVG_MAX_POINTS, line_render_mode
+
+    assert line_render_mode(2_920) == "svg"  # a year of 8 daily lines
+    assert line_render_mode(SVG_MAX_POINTS) == "svg"
+    assert line_render_mode(SVG_MAX_POINTS + 1) == "webgl"

@@ -7,6 +7,7 @@ import streamlit as st
 
 from monitor import dashboard as d
 from monitor import geo
+from monitor.charts import line_render_mode
 
 
 def over_time(ctx: d.Context, bucket: str) -> None:
@@ -27,12 +28,14 @@ def over_time(ctx: d.Context, bucket: str) -> None:
         if chosen
         else "The 10 most mentioned countries (choose countries in the sidebar to compare)"
     )
+    lines = d.dense(d.plot_names(series, "name"), "mentions", "name", bucket)
     fig = px.line(
-        d.dense(d.plot_names(series, "name"), "mentions", "name", bucket),
+        lines,
         x="bucket",
         y="mentions",
         color="name",
         labels={"bucket": "", "mentions": "Mentions", "name": "Country"},
+        render_mode=line_render_mode(len(lines)),
     )
     fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     st.plotly_chart(fig, key="countries_time")

@@ -6,6 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from monitor import dashboard as d
+from monitor.charts import line_render_mode
 
 
 def officials_over_time(ctx: d.Context, bucket: str) -> None:
@@ -21,12 +22,14 @@ def officials_over_time(ctx: d.Context, bucket: str) -> None:
     if series.empty:
         d.no_match("official mentions")
         return
+    lines = d.dense(d.plot_names(series, "name"), "mentions", "name", bucket)
     fig = px.line(
-        d.dense(d.plot_names(series, "name"), "mentions", "name", bucket),
+        lines,
         x="bucket",
         y="mentions",
         color="name",
         labels={"bucket": "", "mentions": "Mentions", "name": "Official"},
+        render_mode=line_render_mode(len(lines)),
     )
     fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     st.plotly_chart(fig, key="officials_time")

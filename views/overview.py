@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import dashboard as d
-from monitor.charts import top_and_rest
+from monitor.charts import line_render_mode, top_and_rest
 
 SPIKE_WINDOW_DAYS = 14
 SPIKE_SIGMAS = 3.0
@@ -75,12 +75,14 @@ def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
         d.no_match(f"{label.lower()} mentions")
         return
     unit = "stories" if unique else "articles"
+    lines = d.dense(d.plot_names(series, "name"), "mentions", "name", bucket)
     fig = px.line(
-        d.dense(d.plot_names(series, "name"), "mentions", "name", bucket),
+        lines,
         x="bucket",
         y="mentions",
         color="name",
         labels={"bucket": "", "mentions": f"Mentions ({unit})", "name": label},
+        render_mode=line_render_mode(len(lines)),
     )
     daily = (
         series
