@@ -56,6 +56,8 @@ RELEARN_EVERY = 100
 # statements are bounded by the cells touched, and a day of news touches the same cells), so
 # deriving per transaction paid it ten times over.
 DERIVE_EVERY_ITEMS = 5_000
+# Ids per probe of the stored hashes: the size of article_hashes.sql's constant IN list.
+PROBE_IDS = 128
 DERIVE_EVERY_S = 60.0
 
 
@@ -232,11 +234,15 @@ class Ingestor:
         return written >= DERIVE_EVERY_ITEMS or (written > 0 and waited >= DERIVE_EVERY_S)
 
     def _known_hashes(self, ids: list[str]) -> dict[str, str]:
-        if not ids:
-            return {}
+        """Stored content hashes of `ids`, PROBE_IDS at a time (see article_hashes.sql)."""
+        known: dict[str, str] = {}
         with self.store.cursor() as cur:
-            cur.register("_probe", pa.table({"id": pa.array(ids, pa.string())}))
-            return dict(sql.execute(cur, "article_hashes").fetchall())
+            for lo in range(0, len(ids), PROBE_IDS):
+                chunk = ids[lo : lo + PROBE_IDS]
+                chunk += [chunk[0]] * (PROBE_IDS - len(chunk))
+                params = {f"id{i}": v for i, v in enumerate(chunk)}
+                known.update(sql.execute(cur, "article_hashes", **params).fetchall())
+        return known
 
     def _prepare(self, batch: Batch, inflight: dict[str, str]) -> _Work:
         """Decide what to (re)process and hand it to the pool (when there is one)."""

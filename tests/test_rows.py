@@ -6,6 +6,8 @@ from __future__ import annotations
 import pickle
 from dataclasses import replace
 
+import pyarrow as pa
+
 from monitor.extract import Extractor
 from monitor.extract.officials import load_registry
 from monitor.pipeline import process_entry
@@ -54,3 +56,7 @@ def test_columns_give_the_same_rows_as_objects() -> None:
         table = build(shipped, stories)
         assert [tuple(r.values()) for r in table.to_pylist()] == expected
         assert table.equals(build(done, stories, extractor))
+        for name, kind in (("article_id", pa.string()), ("published", pa.timestamp("us")),
+                           ("feed", pa.string()), ("story_id", pa.string())):  # fmt: skip
+            assert table.schema.field(name).type == kind
+    assert quote_rows(shipped[:0], stories).num_rows == 0
