@@ -228,3 +228,43 @@ def test_normalise_particles_shortcut_equals_the_regex():
         assert normalise_particles(text) == _CAP_PARTICLE.sub(_lower, text)
 
     check()
+
+
+def test_discovery_for_matches_equal_finditer():
+    """_discover tries DISCOVERY_FOR only before each "pokes": the matches of finditer."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor.extract.officials import DISCOVERY_FOR, _discovery_for_matches
+
+    pieces = st.sampled_from(
+        [
+            "spokesman for the ministry, ",
+            "Spokeswoman of ",
+            "spokes",
+            "pokes",
+            "S",
+            "s",
+            "Mao Ning",
+            "Anna Ivanova",
+            " ",
+            ", ",
+            "the Kremlin",
+            "sSpokesperson for x, Li Wei",
+        ]
+    )
+
+    def spans(ms):
+        return [(m.span(), m.groupdict()) for m in ms]
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=10))
+    def check(parts: list[str]) -> None:
+        text = "".join(parts)
+        assert spans(_discovery_for_matches(text)) == spans(DISCOVERY_FOR.finditer(text))
+
+    check()
+    text = (
+        "A spokesman for the foreign ministry, Mao Ning, said; spokesperson of the EU, Anna Ivanova"
+    )
+    assert len(spans(_discovery_for_matches(text))) == 2

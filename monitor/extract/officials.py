@@ -178,6 +178,22 @@ def _discovery_matches(text: str, starts: list[int] | None = None) -> Iterator[r
             pos = m.end()
 
 
+def _discovery_for_matches(text: str) -> Iterator[re.Match[str]]:
+    """``DISCOVERY_FOR.finditer(text)``: a match opens with "[Ss]pokes", so the regex is tried
+    one letter before each "pokes" (found with str.find), in order, resuming after each match
+    as finditer does (sre's own scan tried every "s" and "S" of the article)."""
+    pos = 0
+    i = text.find("pokes", 1)
+    while i >= 0:
+        start = i - 1
+        if start >= pos:
+            m = DISCOVERY_FOR.match(text, start)
+            if m:
+                yield m
+                pos = m.end()
+        i = text.find("pokes", i + 1)
+
+
 # "a spokesman for the foreign ministry, Mao Ning" / "the ministry's spokesperson, X Y".
 DISCOVERY_FOR = re.compile(
     r"(?P<title>[Ss]pokes(?:person|man|woman) (?:for|of) (?:the )?(?P<org>[\w ’'-]{2,50}?)),\s+"
@@ -509,7 +525,9 @@ def _discover(
         if pattern is DISCOVERY_FOR and "pokes" not in text:
             continue  # it needs "[Ss]pokes…": a substring test is far cheaper than the scan
         matches = (
-            _discovery_matches(text, starts) if pattern is DISCOVERY else pattern.finditer(text)
+            _discovery_matches(text, starts)
+            if pattern is DISCOVERY
+            else _discovery_for_matches(text)
         )
         for m in matches:
             if m.start() and text[m.start() - 1].isalnum():
