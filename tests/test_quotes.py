@@ -282,8 +282,9 @@ def test_cue_alternations_grouped_by_letter_match_the_flat_ones():
 
 
 def test_stop_and_mark_positions_equal_the_regex_scans():
-    """quotes._sentence_ends tries _SENT_END at each stop found with str.find, and find_spans
-    takes the quote marks from str.find: the same offsets as the regex scans."""
+    """quotes._sentence_ends tries _SENT_END at each stop found with str.find, _sentence_end
+    reads them instead of searching, and find_spans takes the quote marks from str.find: the
+    same offsets as the regex scans."""
     import json
     import re
     from pathlib import Path
@@ -294,8 +295,18 @@ def test_stop_and_mark_positions_equal_the_regex_scans():
     from monitor.extract import quotes as q
 
     def check(text: str) -> None:
-        q._sentence_ends.cache_clear()
+        q._sentence_stops.cache_clear()
         assert q._sentence_ends(text) == tuple(m.end() for m in q._SENT_END.finditer(text))
+        n = len(text)
+        for pos in range(0, n + 1, max(1, n // 25)):
+            for pe in range(pos, n + 1, max(1, n // 25)):
+                m = q._SENT_END.search(text, pos, pe)
+                expected = m.start() + 1 if m else pe
+                for ch in q.OPENERS:
+                    j = text.find(ch, pos, expected)
+                    if j >= 0:
+                        expected = j
+                assert q._sentence_end(text, pos, pe) == expected, (text, pos, pe)
         assert q._positions(text, q._MARK_CHARS) == [m.start() for m in q._MARKS.finditer(text)]
 
     labelled = Path(__file__).parent / "labelled" / "passages.jsonl"

@@ -455,13 +455,19 @@ def _positions(text: str, chars: str) -> list[int]:
 
 
 @lru_cache(maxsize=8)
-def _sentence_ends(text: str) -> tuple[int, ...]:
-    """Offsets where a sentence begins (after its predecessor's end), computed once per text.
-    ``_SENT_END.finditer(text)``: a match starts only at a stop, and none can start inside
-    another (after its stop it holds only closing marks and spaces), so trying the stops in
-    order finds the same matches (look-behinds see the text before the start, as in a scan)."""
+def _sentence_stops(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(starts, ends) of ``_SENT_END.finditer(text)``, computed once per text. A match starts
+    only at a stop, and none can start inside another (after its stop it holds only closing
+    marks and spaces), so trying the stops in order finds the same matches (look-behinds see
+    the text before the start, as in a scan)."""
     match = _SENT_END.match
-    return tuple(m.end() for p in _positions(text, ".!?") if (m := match(text, p)))
+    found = [m for p in _positions(text, ".!?") if (m := match(text, p))]
+    return tuple(m.start() for m in found), tuple(m.end() for m in found)
+
+
+def _sentence_ends(text: str) -> tuple[int, ...]:
+    """Offsets where a sentence begins (after its predecessor's end)."""
+    return _sentence_stops(text)[1]
 
 
 def _sentence_start(text: str, ps: int, pos: int) -> int:
@@ -471,8 +477,12 @@ def _sentence_start(text: str, ps: int, pos: int) -> int:
 
 
 def _sentence_end(text: str, pos: int, pe: int) -> int:
-    m = _SENT_END.search(text, pos, pe)
-    end = m.start() + 1 if m else pe
+    # ``_SENT_END.search(text, pos, pe)``: the first match of the whole text starting at or
+    # after `pos`, if it ends before `pe` (its look-ahead character must lie before `pe`).
+    # No later match can do instead: the next starts after this one's end, beyond `pe`.
+    starts, ends = _sentence_stops(text)
+    i = bisect_left(starts, pos)
+    end = starts[i] + 1 if i < len(starts) and ends[i] < pe else pe
     for ch in OPENERS:
         j = text.find(ch, pos, end)
         if j >= 0:
