@@ -398,7 +398,8 @@ def _normalised_html_paragraphs(html: str) -> list[str]:
 # and Python's name2codepoint) for a printable character (or NBSP) other than <, > and &.
 # Anything else (markup, hex or unknown references, control characters) takes the parser;
 # test_clean.py checks the result equals the parser's.
-_FEED_BLOCKS = re.compile(r"[ \t\n\r]*(?:<p>[^<>]*</p>[ \t\n\r]*)+")  # what is accepted
+# what is accepted (before inline tags are dropped)
+_FEED_BLOCKS = re.compile(r"[ \t\n\r]*(?:<p>[^<>]*</p>[ \t\n\r]*)+")
 _HTML_SPACE = " \t\n\r"
 _REF_TAIL = re.compile(r"(?:#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{0,30}));")
 
@@ -413,8 +414,12 @@ def _simple_feed_paragraphs(html: str) -> list[str] | None:
     for block in blocks:
         # _FEED_BLOCKS, checked per block: spaces, "<p>", then text without "<" or ">"
         lead, p_tag, body = block.partition("<p>")
-        if not p_tag or lead.strip(_HTML_SPACE) or "<" in body or ">" in body:
+        if not p_tag or lead.strip(_HTML_SPACE):
             return None
+        if "<" in body or ">" in body:
+            body = _without_inline_tags(body)
+            if body is None:
+                return None
         if not body.isprintable():
             return None
         if "&" in body:
@@ -425,6 +430,32 @@ def _simple_feed_paragraphs(html: str) -> list[str] | None:
         if p:
             out.append(_nfc(p))  # printable and without "&": only NFC can change it
     return out
+
+
+# Inline tags that libxml2 keeps inside the paragraph and whose text _walk joins in place
+# ("<strong>Read more:</strong> <a href=...>Title</a>"): dropping them, when they nest
+# properly, leaves exactly the text the parser gives.
+_INLINE_TAG = re.compile(r'<(/?)(a|strong|em|b|i)(?: href="[^"<>]*")?>')
+
+
+def _without_inline_tags(body: str) -> str | None:
+    """`body` without its inline tags, or None when it holds other markup, an attribute
+    other than an <a>'s href, or tags that do not nest."""
+    open_tags: list[str] = []
+    for m in _INLINE_TAG.finditer(body):
+        closing, name = m.groups()
+        if " href=" in m.group() and (closing or name != "a"):
+            return None
+        if not closing:
+            if name in open_tags:
+                return None  # <a> inside <a>: libxml2 closes the outer one first
+            open_tags.append(name)
+        elif not open_tags or open_tags.pop() != name:
+            return None
+    if open_tags:
+        return None
+    text = _INLINE_TAG.sub("", body)
+    return None if "<" in text or ">" in text else text
 
 
 def _decode_refs(text: str) -> str | None:

@@ -337,6 +337,7 @@ def test_feed_blocks_with_references_skip_the_parser_with_identical_paragraphs()
 
     from monitor.clean import (
         _FEED_BLOCKS,
+        _INLINE_TAG,
         _normalise_text,
         _normalised_html_paragraphs,
         _simple_feed_paragraphs,
@@ -384,9 +385,36 @@ def test_feed_blocks_with_references_skip_the_parser_with_identical_paragraphs()
         "&eacute",
         "&#8220",
     ]
+    tags = [
+        '<a href="https://x.example/a?b=1&amp;c=2">',
+        '<a href="">',
+        "<a>",
+        "</a>",
+        "<strong>",
+        "</strong>",
+        "<em>",
+        "</em>",
+        "<b>",
+        "</b>",
+        "<i>",
+        "</i>",
+        "<span>",
+        "</span>",
+        "<br>",
+        '<strong href="x">',
+        "<A>",
+        "</ a>",
+        "<p>",
+        "<",
+        ">",
+    ]
     text = st.lists(
-        st.one_of(st.text(alphabet=_PLAIN_ALPHABET, max_size=8), st.sampled_from(refs)),
-        max_size=6,
+        st.one_of(
+            st.text(alphabet=_PLAIN_ALPHABET, max_size=8),
+            st.sampled_from(refs),
+            st.sampled_from(tags),
+        ),
+        max_size=8,
     ).map("".join)
     seps = st.sampled_from(["", "\n", " ", "\r\n", "\n\n", "\t", " \n "])
 
@@ -397,10 +425,14 @@ def test_feed_blocks_with_references_skip_the_parser_with_identical_paragraphs()
         expected = [_normalise_text(p) for p in _parser_paragraphs(html)]
         assert _normalised_html_paragraphs(html) == expected
         if _simple_feed_paragraphs(html) is not None:
-            assert _FEED_BLOCKS.fullmatch(html)
+            assert _FEED_BLOCKS.fullmatch(_INLINE_TAG.sub("", html))
 
     check()
     feed = "<p>A &#8220;quote&#8221; &ndash; caf&eacute;</p>\n<p>B&nbsp;&nbsp;C</p>\n"
     assert _simple_feed_paragraphs(feed) == ["A “quote” – café", "B C"]
-    for html in ["<p>a &#x41;</p>", "<p>a &bogus;</p>", "<p>a &#0;</p>", "<p><b>x</b></p>"]:
+    for html in ["<p>a &#x41;</p>", "<p>a &bogus;</p>", "<p>a &#0;</p>", "<p><b>x</p>"]:
         assert _simple_feed_paragraphs(html) is None
+    more = (
+        '<p><strong>Read more:</strong> <a href="https://x.example/?a=1&amp;b=2">T&#8217;s</a></p>'
+    )
+    assert _simple_feed_paragraphs(more) == ["Read more: T’s"]
