@@ -395,7 +395,7 @@ def _normalised_html_paragraphs(html: str) -> list[str]:
 # block per line. libxml2 gives each block's text with its references decoded (and the
 # whitespace between blocks as paragraphs that fold to nothing), so such HTML needs no
 # parser when every reference is a plain decimal one or an HTML 4 name (libxml2's table,
-# and Python's name2codepoint) for a printable character (or NBSP) other than <, > and &.
+# and Python's name2codepoint) for a printable character (or NBSP).
 # Anything else (markup, hex or unknown references, control characters) takes the parser;
 # test_clean.py checks the result equals the parser's.
 # what is accepted (before inline tags are dropped)
@@ -416,19 +416,20 @@ def _simple_feed_paragraphs(html: str) -> list[str] | None:
         lead, p_tag, body = block.partition("<p>")
         if not p_tag or lead.strip(_HTML_SPACE):
             return None
-        if "<" in body or ">" in body:
-            body = _without_inline_tags(body)
-            if body is None:
-                return None
-        if not body.isprintable():
+        segments = _without_inline_tags(body) if "<" in body or ">" in body else [body]
+        if segments is None:
             return None
-        if "&" in body:
-            body = _decode_refs(body)
-            if body is None:
+        for text in segments:
+            if not text.isprintable():
                 return None
-        p = _fold_spaces(body)
-        if p:
-            out.append(_nfc(p))  # printable and without "&": only NFC can change it
+            if "&" in text:
+                text = _decode_refs(text)
+                if text is None:
+                    return None
+            p = _fold_spaces(text)
+            if p:
+                # what the parser's text goes through; without "&" only NFC can change it
+                out.append(_normalise_text(p) if "&" in p else _nfc(p))
     return out
 
 
@@ -436,11 +437,12 @@ def _simple_feed_paragraphs(html: str) -> list[str] | None:
 # ("<strong>Read more:</strong> <a href=...>Title</a>"): dropping them, when they nest
 # properly, leaves exactly the text the parser gives.
 _INLINE_TAG = re.compile(r'<(/?)(a|strong|em|b|i)(?: href="[^"<>]*")?>')
+_BR = re.compile(r"<br ?/?>")  # a block boundary for _walk, wherever it stands
 
 
-def _without_inline_tags(body: str) -> str | None:
-    """`body` without its inline tags, or None when it holds other markup, an attribute
-    other than an <a>'s href, or tags that do not nest."""
+def _without_inline_tags(body: str) -> list[str] | None:
+    """`body` without its inline tags, cut at each <br>; None when it holds other markup,
+    an attribute other than an <a>'s href, or tags that do not nest."""
     open_tags: list[str] = []
     for m in _INLINE_TAG.finditer(body):
         closing, name = m.groups()
@@ -454,8 +456,8 @@ def _without_inline_tags(body: str) -> str | None:
             return None
     if open_tags:
         return None
-    text = _INLINE_TAG.sub("", body)
-    return None if "<" in text or ">" in text else text
+    segments = _BR.split(_INLINE_TAG.sub("", body))
+    return None if any("<" in t or ">" in t for t in segments) else segments
 
 
 def _decode_refs(text: str) -> str | None:
@@ -470,7 +472,7 @@ def _decode_refs(text: str) -> str | None:
         if code is None or code > sys.maxunicode:
             return None
         ch = chr(code)
-        if not (ch.isprintable() or ch == "\xa0") or ch in "<>&":
+        if not (ch.isprintable() or ch == "\xa0"):
             return None
         parts.append(ch)
         parts.append(piece[m.end() :])

@@ -336,6 +336,7 @@ def test_feed_blocks_with_references_skip_the_parser_with_identical_paragraphs()
     from hypothesis import strategies as st
 
     from monitor.clean import (
+        _BR,
         _FEED_BLOCKS,
         _INLINE_TAG,
         _normalise_text,
@@ -407,6 +408,11 @@ def test_feed_blocks_with_references_skip_the_parser_with_identical_paragraphs()
         "<p>",
         "<",
         ">",
+        "<br>",
+        "<br/>",
+        "<br />",
+        "<br  />",
+        "<BR>",
     ]
     text = st.lists(
         st.one_of(
@@ -425,7 +431,7 @@ def test_feed_blocks_with_references_skip_the_parser_with_identical_paragraphs()
         expected = [_normalise_text(p) for p in _parser_paragraphs(html)]
         assert _normalised_html_paragraphs(html) == expected
         if _simple_feed_paragraphs(html) is not None:
-            assert _FEED_BLOCKS.fullmatch(_INLINE_TAG.sub("", html))
+            assert _FEED_BLOCKS.fullmatch(_BR.sub("", _INLINE_TAG.sub("", html)))
 
     check()
     feed = "<p>A &#8220;quote&#8221; &ndash; caf&eacute;</p>\n<p>B&nbsp;&nbsp;C</p>\n"
