@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_dashboard.py            # the 1M-article store of bench_queries
     .venv/bin/python benchmarks/bench_dashboard.py --smoke    # tiny store, first poll only
 
-1. cold start: `streamlit run app.py` on a free port against an existing store (copied, so
+1. cold start: `streamlit run serve.py` (what `make run` starts; `--script app.py` for the
+   plain script) on a free port against an existing store (copied, so
    the cache stays clean) until the Overview's first chart is in the DOM (headless Chromium
    via Playwright; the browser is up before the clock starts). Target <= 5 s.
 2. peak RSS of the dashboard process (VmHWM) after every page was opened. Target <= 1 GB.
@@ -111,7 +112,9 @@ def serve(feed: Feed) -> ThreadingHTTPServer:
 # --- the dashboard process ----------------------------------------------------------------------
 
 
-def start_dashboard(db: Path, feeds: Path, port: int, log: Path) -> subprocess.Popen:
+def start_dashboard(
+    db: Path, feeds: Path, port: int, log: Path, script: str = "serve.py"
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "MONITOR_DB": str(db),
@@ -121,7 +124,7 @@ def start_dashboard(db: Path, feeds: Path, port: int, log: Path) -> subprocess.P
         "MONITOR_HOST_SPACING": "0",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=REPO, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -150,7 +153,9 @@ def visible(page, base: str, token: str) -> bool:
     return any(c.startswith("1 articles") for c in captions)
 
 
-def run(db: Path, smoke: bool, quiet_store: bool = False) -> dict[str, float]:
+def run(
+    db: Path, smoke: bool, quiet_store: bool = False, script: str = "serve.py"
+) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     from monitor.feeds import Feed as FeedConfig
@@ -178,7 +183,7 @@ def run(db: Path, smoke: bool, quiet_store: bool = False) -> dict[str, float]:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         t0 = time.perf_counter()
-        proc = start_dashboard(work_db, feeds, port, scratch / "streamlit.log")
+        proc = start_dashboard(work_db, feeds, port, scratch / "streamlit.log", script)
         try:
             wait_health(base)
             page.goto(base)
@@ -232,11 +237,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--smoke", action="store_true", help="tiny store; time the first poll")
     p.add_argument("--db", type=Path, help="existing store (default: bench_queries' cache)")
     p.add_argument("--quiet-store", action="store_true", help="no feed configured: cold start only")
+    p.add_argument(
+        "--script", default="serve.py", help="serve.py (warm start, `make run`) or app.py"
+    )
     args = p.parse_args(argv)
     from benchmarks.bench_queries import FULL, SMOKE, ensure_store
 
     db = args.db or ensure_store(SMOKE if args.smoke else FULL)
-    run(db, args.smoke, args.quiet_store)
+    run(db, args.smoke, args.quiet_store, args.script)
     return 0
 
 

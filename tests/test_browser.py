@@ -1,4 +1,5 @@
-"""Real browser: `streamlit run app.py` on a free port, driven by Playwright + Debian Chromium.
+"""Real browser: `streamlit run serve.py` (what `make run` starts: app.py with a warm start)
+on a free port, driven by Playwright + Debian Chromium.
 
 Filters by keyword and spokesperson, downloads the article CSV, checks every network request
 (every page, the article view the Articles page opens, each of its tabs) stays on the
@@ -75,7 +76,7 @@ def server(tmp_path_factory):
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "serve.py",
             "--server.port",
             str(port),
             "--server.address",
