@@ -522,9 +522,15 @@ def _init_from_url() -> None:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def _options(_store, version: tuple) -> pd.DataFrame:
-
     with _store.cursor() as cur:
         return page_query(cur, "page_options", None)
+
+
+def warm_start() -> None:
+    """Before any browser connects (serve.py): open the runtime and compute the filter bar's
+    options, both cached across sessions, so the first page starts with its data."""
+    runtime = get_runtime()
+    _options(runtime.store, data_version(runtime.store))
 
 
 def _choices(
