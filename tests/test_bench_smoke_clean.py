@@ -46,3 +46,18 @@ def test_bench_extract_synth_smoke_prints_cpu_per_article() -> None:
         check=True,
     ).stdout
     assert re.search(r"extract CPU\s+[\d.]+ ms/article", out), out
+
+
+def test_bench_ab_extract_smoke_prints_paired_ratios() -> None:
+    """The paired A/B runs with this tree on both sides (tiny corpus, one round)."""
+    script = SCRIPT.with_name("bench_ab_extract.py")
+    root = SCRIPT.parents[1]
+    out = subprocess.run(
+        [sys.executable, str(script), "--before", str(root), "--synth", "30", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    for stage in ("clean", "extract", "total"):
+        assert re.search(rf"{stage}\s+before [\d.]+ .* after [\d.]+ .* paired [\d.]+x", out), out
