@@ -391,28 +391,29 @@ def _normalised_html_paragraphs(html: str) -> list[str]:
     return [_normalise_text(p) for p in _html_paragraphs(html)]
 
 
-# Feed content as most CMSs write it: <p> blocks of text with character references, one
-# block per line. libxml2 gives each block's text with its references decoded (and the
-# whitespace between blocks as paragraphs that fold to nothing), so such HTML needs no
-# parser when every reference is a plain decimal one or an HTML 4 name (libxml2's table,
-# and Python's name2codepoint) for a printable character (or NBSP).
-# Anything else (markup, hex or unknown references, control characters) takes the parser;
-# test_clean.py checks the result equals the parser's.
-# what is accepted (before inline tags are dropped)
+# Feed content as most CMSs write it: <p> blocks, one per line, of text with character
+# references, simple inline tags and <br>s. libxml2 gives each block's text with its
+# references decoded, the inline tags' text in place, a cut at each <br>, and the
+# whitespace between blocks as paragraphs that fold to nothing. So such HTML needs no
+# parser when every reference is a plain decimal one or an HTML 4 name (Python's
+# name2codepoint; HTML5 gives these the same characters) for a printable character or NBSP.
+# Anything else (other markup or attributes, hex, unknown or C1/control references) takes
+# the parser; test_clean.py checks the result equals the parser's (hypothesis).
+# The accepted shape, once inline tags and <br>s are dropped (checked block by block):
 _FEED_BLOCKS = re.compile(r"[ \t\n\r]*(?:<p>[^<>]*</p>[ \t\n\r]*)+")
 _HTML_SPACE = " \t\n\r"
 _REF_TAIL = re.compile(r"(?:#([0-9]{1,7})|([A-Za-z][A-Za-z0-9]{0,30}));")
 
 
 def _simple_feed_paragraphs(html: str) -> list[str] | None:
-    """``[_normalise_text(p) for p in _html_paragraphs(html)]`` for <p> blocks of printable
-    text with plain references (see above); None for anything else."""
+    """``[_normalise_text(p) for p in _html_paragraphs(html)]`` for feed <p> blocks (see
+    above); None for anything else."""
     *blocks, tail = html.split("</p>")
     if not blocks or tail.strip(_HTML_SPACE):
         return None
     out = []
     for block in blocks:
-        # _FEED_BLOCKS, checked per block: spaces, "<p>", then text without "<" or ">"
+        # _FEED_BLOCKS per block: spaces, "<p>", then text (tags checked by _without_inline_tags)
         lead, p_tag, body = block.partition("<p>")
         if not p_tag or lead.strip(_HTML_SPACE):
             return None
