@@ -87,13 +87,19 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
     number of cells recomputed."""
     if not article_ids:
         return 0
+    return refresh_cells(cur, cells_of(cur, article_ids))
+
+
+def cells_of(cur, article_ids: Sequence[str]) -> pa.Table:
+    """The cells (hour, feed) the stored rows of `article_ids` count in: theirs and those of
+    every other copy of their stories. Taken before an update replaces the rows, they are
+    the cells the update leaves (see Ingestor._write)."""
     cur.register("_changed", pa.table({"id": pa.array(list(article_ids), pa.string())}))
     try:
         # a relation, not the DB-API result: Arrow without an extra copy of the rows
-        scope = cur.sql(sql.get("agg_scope").sql).to_arrow_table()
+        return cur.sql(sql.get("agg_scope").sql).to_arrow_table()
     finally:
         cur.unregister("_changed")
-    return refresh_cells(cur, scope)
 
 
 def refresh_cells(cur, scope: pa.Table) -> int:

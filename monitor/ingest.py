@@ -372,12 +372,18 @@ class Ingestor:
         }
         hashes = {k: v for r in group for k, v in r.work.hashes.items()}
         saved = []
+        updated = [i for r in group for i in r.updated_ids]
         with self.store.transaction() as cur:
-            delete_ids(cur, ("articles", *CHILD_TABLES), [i for r in group for i in r.updated_ids])
+            # the derive step sees an updated article only where it is now: the cells it
+            # leaves (another hour, another story's copies) are recomputed here
+            left = aggregates.cells_of(cur, updated) if updated else None
+            delete_ids(cur, ("articles", *CHILD_TABLES), updated)
             insert_arrow(cur, "articles", article_rows(processed, hashes, stories, now))
             insert_arrow(cur, "removed_spans", removed_rows(processed))
             insert_arrow(cur, "mentions", mention_rows(processed, stories))
             insert_arrow(cur, "quotes", quote_rows(processed, stories))
+            if left is not None:
+                aggregates.refresh_cells(cur, left)
             written = [p.entry.article_id for p in processed]
             if derive:
                 _derive(cur, written, self._pending > 0)
