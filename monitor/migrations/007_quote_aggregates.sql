@@ -30,8 +30,8 @@ CREATE TEMP TABLE _agg_multi AS SELECT DISTINCT story FROM agg_article_spread;
 
 INSERT INTO agg_day_quote_cells
 SELECT date_trunc('day', q.published) AS day, q.speaker,
-       count(DISTINCT q.article_id || lower(q.text)),
-       count(DISTINCT coalesce(q.story_id, q.article_id) || lower(q.text))
+       count(DISTINCT md5_number(q.article_id || lower(q.text))),
+       count(DISTINCT md5_number(coalesce(q.story_id, q.article_id) || lower(q.text)))
            FILTER (WHERE m.story IS NULL)
 FROM quotes q LEFT JOIN _agg_multi m ON m.story = coalesce(q.story_id, q.article_id)
 WHERE q.speaker IS NOT NULL AND NOT q.partial
