@@ -55,8 +55,8 @@ RELEARN_EVERY = 100
 # the last time. A refresh costs about the same for 500 articles as for 5,000 (its two dozen
 # statements are bounded by the cells touched, and a day of news touches the same cells), so
 # deriving per transaction paid it ten times over. Its memory does grow with the articles:
-# at 5,000 a long import into a 1M-article store ran out of DuckDB's 512 MB memory_limit
-# (bench_memory --prefill, twice in three runs), so a long import derives every 1,000.
+# at 5,000 a long import into a 1M-article store ran out of DuckDB's then 512 MB
+# memory_limit (bench_memory --prefill), so a long import derives every 1,000.
 DERIVE_EVERY_ITEMS = 1_000
 # Ids per probe of the stored hashes: the size of article_hashes.sql's constant IN list.
 PROBE_IDS = 128
