@@ -136,7 +136,7 @@ def _background(runtime, state: Background) -> None:
             state.last_report_at = time.time()
             log.info(report.line())
 
-        runtime.poller().run_forever(state.stop, tick_s=5.0, on_report=on_report)
+        runtime.poller().run_forever(state.stop, on_report=on_report)
     except Exception as exc:  # shown on every page instead of a silent dead thread
         log.exception("background work failed")
         state.phase, state.message = "failed", f"{type(exc).__name__}: {exc}"

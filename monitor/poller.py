@@ -284,10 +284,14 @@ class Poller:
     def run_forever(
         self,
         stop: threading.Event,
-        tick_s: float = 5.0,
+        tick_s: float = 1.0,
         on_report: Callable[[PollReport], None] | None = None,
     ) -> None:
-        """Poll due feeds until `stop` is set; one feed's exception never ends the loop."""
+        """Poll due feeds until `stop` is set; one feed's exception never ends the loop.
+
+        A feed is fetched up to `tick_s` after it falls due, on top of the fetch, ingest and
+        derive time; freshness allows a poll interval + 10 s, and a tick with nothing due
+        is one health query and a read of feeds.toml."""
         while not stop.is_set():
             try:
                 for report in self.poll_once():
