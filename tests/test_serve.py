@@ -4,7 +4,6 @@ warm start; plain `streamlit run app.py` waits for the first session."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,12 +13,7 @@ from urllib.request import urlopen
 import pytest
 
 from tests.conftest import REPO
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.test_browser import _free_port, _wait
 
 
 def _start(script: str, tmp: Path) -> tuple[subprocess.Popen, str, Path]:
@@ -37,17 +31,6 @@ def _start(script: str, tmp: Path) -> tuple[subprocess.Popen, str, Path]:
     return proc, f"http://127.0.0.1:{port}", log
 
 
-def _healthy(base: str, timeout_s: float = 60) -> None:
-    deadline = time.time() + timeout_s
-    while time.time() < deadline:
-        try:
-            if urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
-                return
-        except OSError:  # not listening yet
-            time.sleep(0.2)
-    raise TimeoutError("the server did not come up")
-
-
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
@@ -60,7 +43,7 @@ def _stop(proc: subprocess.Popen) -> None:
 def test_the_database_is_opened_before_any_browser_connects(tmp_path, script, opens_early):
     proc, base, log = _start(script, tmp_path)
     try:
-        _healthy(base)
+        _wait(lambda: urlopen(f"{base}/_stcore/health", timeout=2).status == 200, 60)
         db = tmp_path / "monitor.duckdb"
         # the warm start needs a few seconds on a loaded machine; app.py never opens it alone
         deadline = time.time() + (60 if opens_early else 8)
