@@ -102,3 +102,28 @@ def test_new_mention_is_the_constructor_result() -> None:
     made, fast = Mention(*args), new_mention(*args)
     assert fast == made and hash(fast) == hash(made) and repr(fast) == repr(made)
     assert pickle.loads(pickle.dumps(fast)) == made
+
+
+_BACKWARD_ALPHABET = "aZé1_ .,!?-’'\"”)]\n\t\u00a0\u2003Ω"
+
+
+def test_backward_scans_equal_the_regex_searches():
+    """_word_before / _starts_sentence give exactly what the _WORD_BEFORE and
+    _SENTENCE_START searches gave, at every end offset of random texts (hypothesis)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor.extract import countries as c
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.text(alphabet=_BACKWARD_ALPHABET, max_size=60), st.integers(0, 45))
+    def check(text: str, width: int) -> None:
+        for hi in range(len(text) + 1):
+            assert c._starts_sentence(text, hi) == bool(c._SENTENCE_START.search(text, 0, hi))
+            lo = max(0, hi - width)
+            m = c._WORD_BEFORE.search(text, lo, hi)
+            assert c._word_before(text, lo, hi) == (m.span(1) if m else None)
+            if m:
+                assert m.end() == hi
+
+    check()

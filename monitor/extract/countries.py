@@ -12,6 +12,7 @@ Precision comes from three mechanisms, in this order:
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -351,12 +352,56 @@ def _looks_like_person(text: str, start: int, end: int) -> bool:
     after = text[end : end + 2]
     if len(after) == 2 and after[0] == " " and after[1].isupper():
         return True
-    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    if before and text[before.end() - 1] == " " and before.end() == start:
-        word = before.group(1)
+    if start == 0 or text[start - 1] != " ":
+        return False  # the word before must end in a plain space right before the key
+    before = _word_before(text, max(0, start - 40), start)
+    if before:
+        word = text[before[0] : before[1]]
         if word[0].isupper() and word.rstrip(".") not in FUNCTION_CAPS and not word.endswith(","):
-            return not _SENTENCE_START.search(text, 0, before.start())
+            return not _starts_sentence(text, before[0])
     return False
+
+
+_TOKEN_TAIL = "_’'.-"  # besides alphanumerics, what _WORD_BEFORE's [\w’'.-] takes
+_ASCII_LETTERS = frozenset(string.ascii_letters)
+_STOP_CLOSERS = "\"”’')]"
+
+
+def _word_before(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    r"""The span of ``_WORD_BEFORE.search(text, lo, hi)``'s word (its match always ends at
+    `hi`), by a scan backwards from `hi`: the trailing whitespace, the token of [\w’'.-]
+    before it, and that token's first ASCII letter (the leftmost start the search finds).
+    The regex search tries every start from `lo`; this reads the few characters involved.
+    str.isspace / str.isalnum test the same Unicode properties as sre's \s and \w."""
+    j = hi
+    while j > lo and text[j - 1].isspace():
+        j -= 1
+    if j == hi:
+        return None
+    k = j
+    while k > lo and (text[k - 1].isalnum() or text[k - 1] in _TOKEN_TAIL):
+        k -= 1
+    for i in range(k, j):
+        if text[i] in _ASCII_LETTERS:
+            return i, j
+    return None
+
+
+def _starts_sentence(text: str, b: int) -> bool:
+    r"""``bool(_SENTENCE_START.search(text, 0, b))`` without scanning ``text[:b]`` (the
+    search tried every position from 0: ~13 ns per character, ~30 µs deep into an article).
+    It matches where ``text[:b]`` is empty, ends in a newline (``$`` also matches before a
+    final one), or ends in whitespace after a stop and its closing marks."""
+    if b == 0 or text[b - 1] == "\n":
+        return True
+    if not text[b - 1].isspace():
+        return False
+    w = b - 1
+    while w > 0 and text[w - 1].isspace():
+        w -= 1
+    while w > 0 and text[w - 1] in _STOP_CLOSERS:
+        w -= 1
+    return w > 0 and text[w - 1] in ".!?"
 
 
 def _georgia_is_state(text: str, start: int, end: int) -> bool:
