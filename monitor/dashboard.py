@@ -39,6 +39,7 @@ from monitor.store import utcnow
 log = logging.getLogger(__name__)
 CACHE_TTL_S = 300
 BUCKETS = {"Hourly": "hour", "Daily": "day", "Weekly": "week"}
+DEFAULT_BUCKET = "Daily"  # every page's granularity until the reader picks another
 
 
 # --- runtime and background work ----------------------------------------------------------------
@@ -474,6 +475,14 @@ class Context:
     def frame(self, name: str, filters: Filters | None = None, **params) -> pd.DataFrame:
         return frame(self.store, name, filters or self.filters, self.version, **params)
 
+    def query(self, query) -> pd.DataFrame:
+        """A page query built as a value (monitor.overview_queries.Query), cached."""
+        return frame(self.store, query.name, query.filters, self.version, **query.params)
+
+    def computed_at(self, query) -> float:
+        """When the cached result of `query` was computed (time.time())."""
+        return computed_at(self.store, query.name, query.filters, self.version, **query.params)
+
     def raw(self, name: str, **params) -> pd.DataFrame:
         """A query that does not depend on the filters (article view, feed health)."""
         return frame(self.store, name, None, self.version, **params)
@@ -527,10 +536,25 @@ def _options(_store, version: tuple) -> pd.DataFrame:
 
 
 def warm_start() -> None:
-    """Before any browser connects (serve.py): open the runtime and compute the filter bar's
-    options, both cached across sessions, so the first page starts with its data."""
+    """Before any browser connects (serve.py): open the runtime, compute the filter bar's
+    options and run the Overview's first queries, all cached across sessions, so the first
+    page starts with its data and does no database work."""
     runtime = get_runtime()
-    _options(runtime.store, data_version(runtime.store))
+    version = data_version(runtime.store)
+    _options(runtime.store, version)
+    warm_overview(runtime.store, version)
+
+
+def warm_overview(store, version: tuple) -> None:
+    """The queries of the Overview's first run in a fresh session: default filters (no URL
+    parameters), default granularity; a session that asks for others computes its own."""
+    from monitor import overview_queries
+
+    queries = overview_queries.page_queries(
+        Filters(), BUCKETS[DEFAULT_BUCKET], today_utc(), now_hour()
+    )
+    for query in queries:
+        frame(store, query.name, query.filters, version, **query.params)
 
 
 def _choices(
@@ -838,7 +862,7 @@ def with_links(df: pd.DataFrame, column: str = "url") -> pd.DataFrame:
 LINK = st.column_config.LinkColumn("Link", display_text="open", validate=r"^https?://")
 
 
-def bucket_picker(key: str, default: str = "Daily") -> str:
+def bucket_picker(key: str, default: str = DEFAULT_BUCKET) -> str:
     choice = st.segmented_control(
         "Granularity", list(BUCKETS), default=default, key=key, required=True
     )

@@ -240,3 +240,27 @@ def test_a_drawn_page_releases_the_background_thread(app):
 
     state = dashboard.start_background(dashboard.get_runtime())
     assert state.drawn.is_set()
+
+
+def test_after_the_warm_start_the_first_overview_run_queries_nothing(db, monkeypatch):
+    """serve.py's warm start runs the Overview's first queries (cached across sessions): a
+    fresh session's first run of the page must find every one of them in the cache, so
+    the warm start asks with exactly the page's arguments."""
+    from monitor import dashboard
+
+    st.cache_data.clear()
+    dashboard.warm_start()
+    ran: list[str] = []
+    query = dashboard.page_query
+
+    def counted(cur, name, *args, **kwargs):  # the real query, counted
+        ran.append(name)
+        return query(cur, name, *args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "page_query", counted)
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    assert len(at.get("plotly_chart")) == 3 and len(at.metric) == 4
+    assert ran == []
+    at.segmented_control(key="overview_bucket").set_value("Weekly")  # not warmed: it queries
+    run(at)
+    assert "page_entity_series" in ran and "page_source_series" in ran

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import dashboard as d
+from monitor import overview_queries as q
 from monitor.charts import line_render_mode, top_and_rest
 
 SPIKE_WINDOW_DAYS = 14
@@ -41,9 +42,8 @@ def spikes(daily: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline(ctx: d.Context) -> None:
-    today = d.today_utc()
-    undated = ctx.filters.without_dates()
-    h = ctx.frame("page_headline", undated, today=today).iloc[0]
+    query = q.headline(ctx.filters, d.today_utc())
+    h = ctx.query(query).iloc[0]
     c = st.columns(4)
     c[0].metric(
         "Articles today (UTC)",
@@ -61,16 +61,12 @@ def headline(ctx: d.Context) -> None:
     c[2].metric("Sources polled", int(h.sources_polled))
     last = h.last_success
     c[3].metric("Last successful poll", "never" if pd.isna(last) else f"{last:%d %b %H:%M} UTC")
-    d.updated_caption(
-        ctx, d.computed_at(ctx.store, "page_headline", undated, ctx.version, today=today)
-    )
+    d.updated_caption(ctx, ctx.computed_at(query))
 
 
 def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
     unique = ctx.filters.unique_stories
-    series = ctx.frame(
-        "page_entity_series", kind=kind, bucket=bucket, unique=unique, top=8, entities=None
-    )
+    series = ctx.query(q.entity_series(ctx.filters, kind, bucket))
     if series.empty:
         d.no_match(f"{label.lower()} mentions")
         return
@@ -84,13 +80,7 @@ def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
         labels={"bucket": "", "mentions": f"Mentions ({unit})", "name": label},
         render_mode=line_render_mode(len(lines)),
     )
-    daily = (
-        series
-        if bucket == "day"
-        else ctx.frame(
-            "page_entity_series", kind=kind, bucket="day", unique=unique, top=8, entities=None
-        )
-    )
+    daily = series if bucket == "day" else ctx.query(q.entity_series(ctx.filters, kind, "day"))
     found = spikes(daily)
     if bucket == "day" and not found.empty:
         fig.add_trace(
@@ -127,7 +117,7 @@ def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
 
 
 def movers(ctx: d.Context) -> None:
-    table = ctx.frame("page_movers", now=d.now_hour(), unique=ctx.filters.unique_stories, limit=12)
+    table = ctx.query(q.movers(ctx.filters, d.now_hour()))
     if table.empty:
         st.info("Not enough mentions in the last 14 days to compare weeks.")
         return
@@ -145,7 +135,7 @@ def movers(ctx: d.Context) -> None:
 
 
 def source_chart(ctx: d.Context, bucket: str) -> None:
-    series = ctx.frame("page_source_series", bucket=bucket, unique=ctx.filters.unique_stories)
+    series = ctx.query(q.source_series(ctx.filters, bucket))
     if series.empty:
         d.no_match()
         return
