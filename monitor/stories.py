@@ -168,14 +168,41 @@ class StoryMatch:
     is_new_story: bool
 
 
+# LSH band keys, stored in one sorted uint64 array: the band's key hash in the high bits, the
+# sketch row in the low _ROW_BITS (a row's keys are found by a range search on the hash).
+_ROW_BITS = 26
+_ROW_MASK = np.uint64((1 << _ROW_BITS) - 1)
+_HASH_MASK = ~_ROW_MASK
+_BUFFER_ROWS = 4096  # sketches whose band keys wait in a dict before joining the array
+
+
+def _band_multipliers(r: int) -> np.ndarray:
+    """r odd 64-bit multipliers, one per value of a band."""
+    return _mix64(np.arange(1, r + 1, dtype=np.uint64) * _MIX) | np.uint64(1)
+
+
+def _band_hashes(sigs: np.ndarray, b: int, mul: np.ndarray) -> np.ndarray:
+    """(n, b) uint64 hashes (row bits cleared) of the b bands of r = len(mul) values of each
+    of the (n, num_perm) signatures: sum of value × odd multiplier mod 2^64, whose high bits
+    depend on every bit of the band. Equal bands hash equal; unequal ones rarely do, and
+    every hit is checked against the band's values, so a collision costs a comparison, not
+    a wrong group. A few array operations: this runs once per article in the writer."""
+    bands = sigs[:, : b * len(mul)].reshape(len(sigs), b, len(mul)).astype(np.uint64)
+    return (bands * mul).sum(axis=2, dtype=np.uint64) & _HASH_MASK
+
+
 class StoryIndex:
     """Assigns each article to a story; the story id is the id of its first article.
 
-    Compact layout (~1.5 KB per entry instead of ~6 KB with datasketch objects): sketches
-    are rows of one uint32 matrix, LSH buckets are plain dicts from a band's hash to a
-    matrix row (a list of rows when several share it), an entry is one tuple. The banding
-    (b bands of r rows) is datasketch's optimum for the threshold, so the candidates are
-    the ones MinHashLSH would return; each is verified with the estimated Jaccard."""
+    Compact layout (~0.75 KB per entry; ~1.9 KB with a dict per LSH band, ~6 KB with
+    datasketch objects): sketches are rows of one uint32 matrix; the LSH buckets are one
+    sorted uint64 array of (band hash, row) keys, plus a dict of the newest rows' keys that
+    is merged into it every _BUFFER_ROWS sketches; an entry is one tuple. An evicted row's
+    keys stay in the array until it is rebuilt (when dead keys reach half the live ones):
+    every hit is checked against the row's live sketch, band by band, so a stale key never
+    makes a candidate. The banding (b bands of r rows) is datasketch's optimum for the
+    threshold, so the candidates are the ones MinHashLSH would return (rows sharing a whole
+    band with the sketch); each is verified with the estimated Jaccard."""
 
     def __init__(
         self,
@@ -194,14 +221,18 @@ class StoryIndex:
         # copies and keep the number of candidates to verify small.
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._b, self._r = lsh.b, lsh.r
-        self._bands: list[dict[int, int | list[int]]] = [{} for _ in range(self._b)]
+        self._keys = np.zeros(0, dtype=np.uint64)  # sorted (band hash | row)
+        self._fresh: dict[int, int | list[int]] = {}  # band hash → row(s), not yet in _keys
+        self._fresh_rows = 0
         self._sigs = np.zeros((1024, num_perm), dtype=np.uint32)
         self._free: list[int] = []
         self._used = 0  # rows of _sigs handed out so far
         # article id → (story id, published, body digest, sketch row or -1)
         self._entries: dict[str, tuple[str, datetime, bytes, int]] = {}
         self._by_hash: dict[bytes, str] = {}  # body digest → article id of its first holder
-        self._row_ids: dict[int, str] = {}  # sketch row → article id
+        self._row_ids: list[str | None] = [None] * len(self._sigs)  # sketch row → article id
+        self._live = np.zeros(len(self._sigs), dtype=bool)  # rows holding a live sketch
+        self._mul = _band_multipliers(self._r)
         self._heap: list[tuple[datetime, str]] = []  # (published, article id) for eviction
         self._newest: datetime | None = None
         self._since_prune = 0
@@ -234,41 +265,65 @@ class StoryIndex:
 
     def _match(
         self, digest: bytes, signature: bytes | None
-    ) -> tuple[str | None, float, np.ndarray | None]:
-        """(story id or None, similarity, sketch to index — None for exact copies)."""
+    ) -> tuple[str | None, float, tuple[np.ndarray, np.ndarray] | None]:
+        """(story id or None, similarity, (sketch, band hashes) to index — None for exact
+        copies)."""
         holder = self._by_hash.get(digest)
         if holder is not None:  # exact copy: the dict is far cheaper than the bands
             return self._entries[holder][0], 1.0, None
         if signature is None:
             return None, 0.0, None
         sig = np.frombuffer(signature, dtype=np.uint32)
-        best = self._best_candidate(sig)
-        return (*(best or (None, 0.0)), sig)
+        hashes = _band_hashes(sig.reshape(1, -1), self._b, self._mul)[0]
+        best = self._best_candidate(sig, hashes)
+        return (*(best or (None, 0.0)), (sig, hashes))
 
-    def _band_keys(self, sig: np.ndarray) -> list[int]:
-        r = self._r
-        return [hash(sig[i * r : (i + 1) * r].tobytes()) for i in range(self._b)]
+    def _candidates(self, sig: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+        """Live rows sharing at least one whole band with ``sig``, ascending."""
+        keys = np.zeros(0, dtype=np.uint64)
+        bands = np.zeros(0, dtype=np.int64)
+        if len(self._keys):
+            lo = np.searchsorted(self._keys, hashes, "left")
+            counts = np.searchsorted(self._keys, hashes | _ROW_MASK, "right") - lo
+            total = int(counts.sum())
+            if total:  # every key in [lo, hi) of every band, in one gather
+                hit = np.flatnonzero(counts)
+                counts = counts[hit]
+                ends = np.cumsum(counts)
+                at = np.arange(total) + np.repeat(lo[hit] - (ends - counts), counts)
+                keys = self._keys[at]
+                bands = np.repeat(hit, counts)
+        fresh = [
+            (band, row)
+            for band, key in enumerate(hashes.tolist())
+            if (found := self._fresh.get(key)) is not None
+            for row in ([found] if isinstance(found, int) else found)
+        ]
+        rows = (keys & _ROW_MASK).astype(np.int64)
+        if fresh:
+            more = np.asarray(fresh, dtype=np.int64)
+            rows = np.concatenate((rows, more[:, 1]))
+            bands = np.concatenate((bands, more[:, 0]))
+        # a hit may be an evicted row's stale key, or another band's hash collision: keep
+        # the live rows whose band equals the sketch's
+        live = self._live[rows]
+        rows, bands = rows[live], bands[live]
+        if not len(rows):
+            return rows
+        cols = bands[:, None] * self._r + np.arange(self._r)
+        same = (self._sigs[rows[:, None], cols] == sig[cols]).all(axis=1)
+        return np.unique(rows[same])
 
-    def _best_candidate(self, sig: np.ndarray) -> tuple[str, float] | None:
-        rows: set[int] = set()
-        for band, key in zip(self._bands, self._band_keys(sig), strict=True):
-            hit = band.get(key)
-            if hit is None:
-                continue
-            if isinstance(hit, int):
-                rows.add(hit)
-            else:
-                rows.update(hit)
-        if not rows:
+    def _best_candidate(self, sig: np.ndarray, hashes: np.ndarray) -> tuple[str, float] | None:
+        order = self._candidates(sig, hashes)
+        if not len(order):
             return None
-        order = sorted(rows)
         same = np.count_nonzero(self._sigs[order] == sig, axis=1)
-        best: tuple[str, float] | None = None
-        for row, n in zip(order, same.tolist(), strict=True):
-            similarity = float(n) / float(self.num_perm)
-            if similarity >= self.threshold and (best is None or similarity > best[1]):
-                best = (self._entries[self._row_ids[row]][0], similarity)
-        return best
+        top = int(np.argmax(same))  # the first (lowest) row of the highest similarity
+        similarity = float(same[top]) / float(self.num_perm)
+        if similarity < self.threshold:
+            return None
+        return self._entries[self._row_ids[int(order[top])]][0], similarity
 
     def _remember(
         self,
@@ -276,34 +331,80 @@ class StoryIndex:
         story_id: str,
         published: datetime,
         digest: bytes,
-        sig: np.ndarray | None,
+        sketched: tuple[np.ndarray, np.ndarray] | None,
     ) -> None:
         row = -1
-        if sig is not None:  # exact copies need no sketch: the hash finds them
+        if sketched is not None:  # exact copies need no sketch: the hash finds them
             row = self._row()
-            self._sigs[row] = sig
+            self._sigs[row] = sketched[0]
             self._row_ids[row] = article_id
-            for band, key in zip(self._bands, self._band_keys(sig), strict=True):
-                hit = band.get(key)
-                if hit is None:
-                    band[key] = row
-                elif isinstance(hit, int):
-                    band[key] = [hit, row]
-                else:
-                    hit.append(row)
+            self._live[row] = True
+            self._add_keys(row, sketched[1])
         self._entries[article_id] = (story_id, published, digest, row)
         if digest:
             self._by_hash.setdefault(digest, article_id)
         heapq.heappush(self._heap, (published, article_id))
         self._advance(published)
 
+    def _add_keys(self, row: int, hashes: np.ndarray) -> None:
+        fresh = self._fresh
+        for key in hashes.tolist():
+            hit = fresh.get(key)
+            if hit is None:
+                fresh[key] = row
+            elif isinstance(hit, int):
+                fresh[key] = [hit, row]
+            else:
+                hit.append(row)
+        self._fresh_rows += 1
+        if self._fresh_rows >= _BUFFER_ROWS:
+            self._merge()
+
+    def _merge(self) -> None:
+        """Move the dict's keys into the sorted array; rebuild the array from the live
+        sketches instead once evicted rows' keys reach half the live ones."""
+        live = int(np.count_nonzero(self._live))
+        pending = self._b * self._fresh_rows
+        if len(self._keys) + pending > 1.5 * self._b * live:
+            self._rebuild()
+            return
+        keys = np.fromiter(
+            (
+                key | row
+                for key, hit in self._fresh.items()
+                for row in ([hit] if isinstance(hit, int) else hit)
+            ),
+            dtype=np.uint64,
+        )
+        keys.sort()
+        self._keys = np.insert(self._keys, np.searchsorted(self._keys, keys), keys)
+        self._fresh.clear()
+        self._fresh_rows = 0
+
+    def _rebuild(self) -> None:
+        rows = np.flatnonzero(self._live).astype(np.uint64)
+        keys = _band_hashes(self._sigs[rows.astype(np.int64)], self._b, self._mul)
+        keys |= rows[:, None]
+        keys = keys.ravel()
+        keys.sort()
+        self._keys = keys
+        self._fresh.clear()
+        self._fresh_rows = 0
+
     def _row(self) -> int:
         if self._free:
             return self._free.pop()
         if self._used == len(self._sigs):
-            grown = np.zeros((2 * len(self._sigs), self.num_perm), dtype=np.uint32)
+            size = 2 * len(self._sigs)
+            if self.max_entries is not None:  # no doubling past the cap's rows
+                size = max(min(size, self.max_entries + _PRUNE_EVERY + 1), self._used + 1024)
+            if size > 1 << _ROW_BITS:
+                raise ValueError(f"story index over {1 << _ROW_BITS} sketches")
+            grown = np.zeros((size, self.num_perm), dtype=np.uint32)
             grown[: self._used] = self._sigs
             self._sigs = grown
+            self._row_ids += [None] * (size - len(self._row_ids))
+            self._live = np.concatenate((self._live, np.zeros(size - len(self._live), bool)))
         self._used += 1
         return self._used - 1
 
@@ -339,16 +440,9 @@ class StoryIndex:
 
     def _forget(self, article_id: str) -> None:
         _, _, digest, row = self._entries.pop(article_id)
-        if row >= 0:
-            for band, key in zip(self._bands, self._band_keys(self._sigs[row]), strict=True):
-                hit = band.get(key)
-                if hit == row:
-                    del band[key]
-                elif isinstance(hit, list):
-                    hit.remove(row)
-                    if len(hit) == 1:
-                        band[key] = hit[0]
-            del self._row_ids[row]
+        if row >= 0:  # its band keys stay until the next rebuild: hits check liveness
+            self._row_ids[row] = None
+            self._live[row] = False
             self._free.append(row)
         if self._by_hash.get(digest) == article_id:
             del self._by_hash[digest]
