@@ -4,10 +4,14 @@ It returns the entries as feedparser would (the dict keys `parse.to_entry` reads
 whenever the feed holds anything it does not know for sure how feedparser treats: then the
 caller runs feedparser, which stays the reference. Refused (→ None): parse errors, a DTD or
 entity references, encodings other than UTF-8, a byte-order mark, unknown elements,
-attributes or namespaces, xml:lang / xml:base below the root, markup or `&`/`<` in titles,
-authors and categories, child elements in text fields, C1 control characters (feedparser
-maps them through cp1252), dates in any but the two plain formats, Atom summaries, text or
-xhtml content, several links, RSS items without a link or a guid, description after content.
+attributes or namespaces, xml:lang / xml:base below the root, markup (`<`, `>`) in titles,
+authors and categories (and `&` outside RSS items; a link with both `&` and `;`), child
+elements in text fields, C1 control characters (feedparser maps them through cp1252), dates
+in any but the two plain formats (RFC 822 with a numeric zone or GMT; W3CDTF), Atom
+summaries, text or xhtml content, several links, RSS items without a link or a guid,
+description after content. RSS may declare the Dublin Core and Atom namespaces for
+<dc:creator> (the item's author) and the channel's <atom:link rel="self">, as WordPress
+feeds do.
 
 The parser is safe: no entity resolution, no network, no DTD loading, no huge trees.
 """
@@ -25,13 +29,22 @@ _PARSER_KW = dict(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
 )
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-_ATOM = "{http://www.w3.org/2005/Atom}"
+_DC_NS = "http://purl.org/dc/elements/1.1/"
+_ATOM_NS = "http://www.w3.org/2005/Atom"
+_ATOM = f"{{{_ATOM_NS}}}"
+_DC_CREATOR = f"{{{_DC_NS}}}creator"
+_RSS_NAMESPACES = frozenset({_CONTENT_NS, _DC_NS, _ATOM_NS})
+_LINK_ATTRS = frozenset({"href", "rel", "type"})
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CONTENT = f"{{{_CONTENT_NS}}}encoded"
 _DECL = re.compile(rb"^<\?xml[^>]*\?>")
 _DECL_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BAD_CHARS = re.compile(r"[\x80-\x9f]")
 _PLAIN_BAD = re.compile(r"[<>&\x80-\x9f]")
+# In an RSS item's title, link, guid, author and category feedparser keeps a "&" (the
+# parser's decoded "&amp;") as it is, entity-like text after it included; only a link with
+# both "&" and ";" comes out changed ("?a&b;c" -> "?a&bc"). test_parse checks (hypothesis).
+_ITEM_BAD = re.compile(r"[<>\x80-\x9f]")
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -40,7 +53,7 @@ _MONTHS = {
 }
 _RFC822 = re.compile(
     r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-    r" (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})"
+    r" (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:([+-])(\d{2})(\d{2})|GMT)"
 )
 _W3DTF = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:Z|([+-])(\d{2}):(\d{2}))")
 _RSS_CHANNEL = frozenset(
@@ -104,6 +117,16 @@ def _text(el: etree._Element, plain: bool = False) -> str:
     return value
 
 
+def _item_text(el: etree._Element, link: bool = False) -> str:
+    """``_text(el, plain=True)`` for an RSS item's plain fields, which may hold a "&"."""
+    if len(el):
+        raise _Refuse("child elements in a text field")
+    value = (el.text or "").strip()
+    if _ITEM_BAD.search(value) or link and "&" in value and ";" in value:
+        raise _Refuse("characters feedparser rewrites")
+    return value
+
+
 def _no_attrs(el: etree._Element, allowed: frozenset[str] = frozenset()) -> None:
     if any(k not in allowed for k in el.attrib):
         raise _Refuse("attributes")
@@ -119,7 +142,7 @@ def _rfc822(value: str) -> time.struct_time:
         raise _Refuse("date format")
     day, mon, year, hh, mm, ss, sign, oh, om = m.groups()
     local = datetime(int(year), _MONTHS[mon], int(day), int(hh), int(mm), int(ss), tzinfo=UTC)
-    offset = (int(oh) * 60 + int(om)) * (1 if sign == "+" else -1)
+    offset = 0 if sign is None else (int(oh) * 60 + int(om)) * (1 if sign == "+" else -1)
     return time.gmtime(timegm(local.utctimetuple()) - offset * 60)
 
 
@@ -136,7 +159,7 @@ def _w3dtf(value: str) -> time.struct_time:
 def _rss(root: etree._Element) -> tuple[str | None, str | None, list[dict]]:
     if root.get("version") != "2.0" or set(root.attrib) != {"version"}:
         raise _Refuse("rss version")
-    if set(root.nsmap.values()) - {_CONTENT_NS}:
+    if set(root.nsmap.values()) - _RSS_NAMESPACES:
         raise _Refuse("namespaces")
     channels = list(root)
     if len(channels) != 1 or channels[0].tag != "channel" or channels[0].attrib:
@@ -148,6 +171,13 @@ def _rss(root: etree._Element) -> tuple[str | None, str | None, list[dict]]:
         if tag == "item":
             _no_attrs(el)
             entries.append(_rss_item(el))
+            continue
+        if tag == f"{_ATOM}link":
+            # the channel's <atom:link rel="self" .../>: feedparser files it among the feed's
+            # links, which nothing here reads; an empty element with these attributes only
+            _no_attrs(el, _LINK_ATTRS)
+            if len(el) or (el.text or "").strip():
+                raise _Refuse("atom:link content")
             continue
         if tag not in _RSS_CHANNEL:
             raise _Refuse(f"channel element {tag}")
@@ -175,11 +205,15 @@ def _rss_item(item: etree._Element) -> dict:
             _no_attrs(el)
             entry["content"] = [{"value": _text(el)}]
             continue
-        if tag not in _RSS_ITEM:
+        if tag == _DC_CREATOR:
+            tag = "author"  # feedparser reads <dc:creator> as the item's author
+        elif tag not in _RSS_ITEM:
             raise _Refuse(f"item element {tag}")
         if tag == "category":
             _no_attrs(el)
-            tags.append({"term": _text(el, plain=True)})
+            tag_value = {"term": _item_text(el)}
+            if tag_value not in tags:  # feedparser files a repeated category once
+                tags.append(tag_value)
             continue
         if tag in seen:
             raise _Refuse(f"two {tag}")
@@ -188,17 +222,17 @@ def _rss_item(item: etree._Element) -> dict:
             _no_attrs(el, frozenset({"isPermaLink"}))
             if el.get("isPermaLink", "true") not in ("true", "false"):
                 raise _Refuse("isPermaLink")
-            entry["id"] = entry["guid"] = _text(el, plain=True)
+            entry["id"] = entry["guid"] = _item_text(el)
             continue
         _no_attrs(el)
         if tag == "title":
-            entry["title"] = _text(el, plain=True)
+            entry["title"] = _item_text(el)
         elif tag == "link":
-            entry["link"] = _text(el, plain=True)
+            entry["link"] = _item_text(el, link=True)
         elif tag == "pubDate":
             entry["published_parsed"] = _rfc822(_text(el, plain=True))
         elif tag == "author":
-            value = _text(el, plain=True)
+            value = _item_text(el)
             if "@" in value or "(" in value:
                 raise _Refuse("author with an address")
             entry["author"] = value
@@ -262,7 +296,8 @@ def _atom_entry(item: etree._Element) -> dict:
             term = el.get("term", "")
             if _PLAIN_BAD.search(term) or term != term.strip():
                 raise _Refuse("category term")
-            tags.append({"term": term})
+            if {"term": term} not in tags:  # feedparser files a repeated category once
+                tags.append({"term": term})
             continue
         if tag in seen:
             raise _Refuse(f"two {tag}")
