@@ -60,9 +60,9 @@ _RSS_CHANNEL = frozenset(
     {"title", "link", "description", "language", "lastBuildDate", "pubDate", "generator", "ttl"}
 )
 _RSS_ITEM = frozenset({"title", "link", "guid", "pubDate", "author", "category", "description"})
-_ATOM_FEED = frozenset({"title", "id", "updated", "subtitle", "link", "entry"})
+_ATOM_FEED = frozenset({"title", "id", "updated", "subtitle", "link", "entry", "generator"})
 _ATOM_ENTRY = frozenset(
-    {"title", "link", "id", "updated", "published", "author", "category", "content"}
+    {"title", "link", "id", "updated", "published", "author", "category", "summary", "content"}
 )
 
 
@@ -258,19 +258,23 @@ def _atom(root: etree._Element) -> tuple[str | None, str | None, list[dict]]:
     language = root.get(_XML_LANG)
     title = None
     entries = []
-    links = 0
     for el in root:
         tag = el.tag[len(_ATOM) :] if el.tag.startswith(_ATOM) else None
         if tag not in _ATOM_FEED:
             raise _Refuse(f"feed element {el.tag}")
         if tag == "entry":
-            _no_attrs(el)
+            # feedparser gives an entry's xml:lang only to its *_detail dicts, not read here
+            _no_attrs(el, frozenset({_XML_LANG}))
             entries.append(_atom_entry(el))
         elif tag == "link":
-            links += 1
-            _no_attrs(el, frozenset({"href", "rel", "type"}))
-            if links > 1 or el.get("rel", "alternate") != "alternate" or len(el):
-                raise _Refuse("feed links")
+            # the feed's own links (alternate, self): feedparser files them among the feed's
+            # links, which nothing here reads
+            _no_attrs(el, _LINK_ATTRS)
+            if len(el) or (el.text or "").strip():
+                raise _Refuse("feed link content")
+        elif tag == "generator":
+            _no_attrs(el, frozenset({"uri", "version"}))
+            _text(el, plain=True)
         else:
             _no_attrs(el)
             value = _text(el, plain=True)
@@ -303,13 +307,26 @@ def _atom_entry(item: etree._Element) -> dict:
             raise _Refuse(f"two {tag}")
         seen.add(tag)
         if tag == "link":
-            _no_attrs(el, frozenset({"href"}))
+            _no_attrs(el, _LINK_ATTRS)
             href = el.get("href", "")
             if len(el) or (el.text or "").strip() or not href or href != href.strip():
                 raise _Refuse("link")
-            if _PLAIN_BAD.search(href):
+            if el.get("rel", "alternate") != "alternate":
+                raise _Refuse("link rel")
+            if _ITEM_BAD.search(href) or "&" in href and ";" in href:
                 raise _Refuse("link characters")
             entry["link"] = href
+        elif tag == "summary":
+            # before any content (after it, feedparser would file it differently)
+            _no_attrs(el, frozenset({"type"}))
+            if el.get("type", "text") not in ("text", "html") or "content" in entry:
+                raise _Refuse("summary")
+            entry["summary"] = _text(el)
+        elif tag == "title":
+            _no_attrs(el, frozenset({"type"}))
+            if el.get("type", "text") != "text":
+                raise _Refuse("title type")
+            entry["title"] = _item_text(el)
         elif tag == "author":
             _no_attrs(el)
             names = list(el)
@@ -325,13 +342,12 @@ def _atom_entry(item: etree._Element) -> dict:
                 raise _Refuse("content type")
             value = _text(el)
             entry["content"] = [{"value": value}]
-            entry["summary"] = value  # feedparser copies html content to a missing summary
+            # feedparser copies html content to a missing summary
+            entry.setdefault("summary", value)
         else:
             _no_attrs(el)
             value = _text(el, plain=True)
-            if tag == "title":
-                entry["title"] = value
-            elif tag == "id":
+            if tag == "id":
                 entry["id"] = entry["guid"] = value
             elif tag == "updated":
                 entry["updated_parsed"] = _w3dtf(value)
