@@ -102,6 +102,7 @@ def test_new_mention_is_the_constructor_result() -> None:
     made, fast = Mention(*args), new_mention(*args)
     assert fast == made and hash(fast) == hash(made) and repr(fast) == repr(made)
     assert pickle.loads(pickle.dumps(fast)) == made
+    assert pickle.dumps(fast) == pickle.dumps(made)  # same fields in the same order
 
 
 _BACKWARD_ALPHABET = "aZé1_ .,!?-’'\"”)]\n\t\u00a0\u2003Ω"

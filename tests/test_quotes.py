@@ -352,3 +352,52 @@ def test_stop_and_mark_positions_equal_the_regex_scans():
 
     random_text()
     assert re.fullmatch(f"[{q._MARK_CHARS}]+", q._MARK_CHARS)
+
+
+def test_tail_patterns_need_their_first_character():
+    """_from_tail tries _TAIL_DASH, _TAIL_VERB_SUBJ and _TAIL_ACCORDING only when the tail's
+    first non-space character is one they can start with: on random tails (hypothesis) and
+    every labelled passage's tails, a pattern that matches always has that character."""
+    import json
+    from pathlib import Path
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor.extract import quotes as q
+
+    gates = [
+        (q._TAIL_DASH, q._DASH_FIRST),
+        (q._TAIL_VERB_SUBJ, q._VERB_SUBJ_FIRST),
+        (q._TAIL_ACCORDING, q._ACCORDING_FIRST),
+    ]
+
+    def check(tail: str) -> None:
+        for pattern, first in gates:
+            if pattern.match(tail):
+                assert tail.lstrip()[:1] in first, (pattern.pattern[:30], tail)
+
+    words = q._CUE_VERBS.split("|") + ["according to", "he", "Peskov", "―", "—", "–", ","]
+    labelled = Path(__file__).parent / "labelled" / "passages.jsonl"
+    texts = [json.loads(line)["text"] for line in labelled.read_text("utf-8").splitlines()]
+    for t in texts:
+        for i in range(len(t)):
+            if t[i] in q.CLOSERS:
+                check(t[i + 1 : i + 120])
+    for w in words:
+        for lead in ("", " ", ", ", " \u00a0,\t"):
+            check(f"{lead}{w} Sergei Lavrov said.")
+            check(f"{lead}{w} Peskov")
+
+    @settings(max_examples=3000, deadline=None)
+    @given(
+        st.lists(
+            st.sampled_from(words + [" ", "\u2003", "\n", "A", "x", ".", "said", "the"]),
+            max_size=8,
+        )
+    )
+    def random_tails(parts: list[str]) -> None:
+        check("".join(parts))
+        check(" ".join(parts))
+
+    random_tails()

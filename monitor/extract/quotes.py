@@ -65,6 +65,11 @@ _TAIL_SUBJ_VERB = re.compile(
 _TAIL_VERB_SUBJ = re.compile(
     rf"^\s*,?\s*(?P<verb>{_CUE_VERBS_RE})\s+(?P<subj>[^!?;“”\"«»\n]{{1,140}})"
 )
+# First characters (after leading whitespace) without which _TAIL_DASH, _TAIL_VERB_SUBJ and
+# _TAIL_ACCORDING cannot match: a dash; a comma or a cue verb's first letter; a comma or "a".
+_DASH_FIRST = frozenset("―—–")
+_VERB_SUBJ_FIRST = frozenset(",") | {alt[0] for alt in _CUE_VERBS.split("|")}
+_ACCORDING_FIRST = frozenset(",a")
 # Lowercase words that can open a speaker phrase after the verb ("said von der Leyen").
 _LOWER_SUBJECT_START = frozenset({"a", "an", "the", "one", "von", "van", "de", "al", "el", "bin"})
 _TAIL_DASH = re.compile(r"^\s*[―—–]\s*(?P<subj>[A-Z][^\n“”\"«»]{1,60})")
@@ -695,19 +700,23 @@ def _from_tail(ctx: Context, span: Span, pe: int) -> tuple[Speaker, str] | None:
     after = span.close_at + 1
     end = _sentence_end(ctx.text, after, pe)
     tail = ctx.text[after:end]
-    m = _TAIL_DASH.match(tail)
+    # The first three patterns are anchored: each needs a given first character after the
+    # leading whitespace (str.lstrip strips what \s matches), which most tails ("Peskov
+    # said.", "he added.") do not have; a set test instead of a regex call.
+    first = tail.lstrip()[:1]
+    m = _TAIL_DASH.match(tail) if first in _DASH_FIRST else None
     if m:
         sp = classify(ctx, m.group("subj"), after + m.start("subj"), span.open_at)
         if sp:
             return sp, "―"
-    m = _TAIL_VERB_SUBJ.match(tail)
+    m = _TAIL_VERB_SUBJ.match(tail) if first in _VERB_SUBJ_FIRST else None
     if m:
         subj = m.group("subj")
         if subj[:1].isupper() or subj.split()[0] in _LOWER_SUBJECT_START:
             sp = classify(ctx, subj, after + m.start("subj"), span.open_at)
             if sp:
                 return sp, m.group("verb")
-    m = _TAIL_ACCORDING.match(tail)
+    m = _TAIL_ACCORDING.match(tail) if first in _ACCORDING_FIRST else None
     if m:
         sp = classify(ctx, m.group("subj"), after + m.start("subj"), span.open_at)
         if sp:
