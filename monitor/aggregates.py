@@ -11,9 +11,13 @@ language) is active; see monitor/dashboard.py `page_query`.
 Cost: a batch's cells span a few hours, so every statement but two is bounded by the cells'
 hour range ($lo/$hi), which DuckDB turns into zone-map pruning of the time-ordered tables;
 the two store-wide reads are single-column hash probes (`articles.id` for the batch,
-`articles.story_id` for its stories' copies and sizes). The day tables are then recomputed
-for the batch's whole days ($dlo/$dhi) from the hour tables just refreshed, and the day quote
-tables from `quotes` for those days.
+`articles.story_id` for its stories' copies and sizes). The day tables are then
+recomputed for the groups the batch touches, not whole days: (day, entity) and (day, pair)
+groups of the recomputed hour cells, read before and after them, from the hour tables just
+refreshed, and (day, speaker) groups of the quotes of the batch's stories from `quotes`.
+So the derive step's hashing grows with what the ids touch, not with the day's size (a whole
+day's quote units ran out of the poller's DuckDB memory_limit at 1M stored); the day
+groups' reads still scan their days' rows by the zone maps.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import pyarrow.compute as pc
 
 from monitor import sql
 
-_STEPS = (
+_HOUR_STEPS = (
     "agg_delete_cells",
     "agg_delete_spread",
     "agg_delete_pair_cells",
@@ -43,7 +47,20 @@ _STEPS = (
     "agg_delete_quoted_spread",
     "agg_insert_quoted_cells",
     "agg_insert_quoted_spread",
-    # day grain (006): the batch's whole days, from the hour tables just refreshed
+)
+# These hour steps return the day-grain rows of what they drop (before) and add (after):
+# the mention cells' day groups, every one whose sums can change (a spread's groups are a
+# subset of its cells'), and the pair cells' counts, whose difference updates the day pair
+# cells (see _refresh_days).
+_RETURNING = {
+    "agg_delete_cells": "cells",
+    "agg_insert_cells": "cells",
+    "agg_delete_pair_cells": "pairs",
+    "agg_insert_pairs": "pairs",
+}
+_DAY_STEPS = (
+    # day grain (006): the groups in _day_keys/_day_pair_keys, from the hour tables just
+    # refreshed
     "agg_delete_day_cells",
     "agg_delete_day_spread",
     "agg_insert_day_cells",
@@ -52,8 +69,8 @@ _STEPS = (
     "agg_delete_day_pair_spread",
     "agg_insert_day_pair_cells",
     "agg_insert_day_pair_spread",
-    # quotes per day and speaker (007): the batch's whole days, from quotes (after the
-    # article spread, which names the multi-copy stories)
+    # quotes per day and speaker (007): the scope's (day, speaker) groups, from quotes (after
+    # the article spread, which names the multi-copy stories)
     "agg_delete_day_quote_cells",
     "agg_delete_day_quote_spread",
     "agg_insert_day_quote_cells",
@@ -90,43 +107,102 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
     return refresh_cells(cur, cells_of(cur, article_ids))
 
 
+_SCOPE = pa.schema([("hour", pa.timestamp("us")), ("feed", pa.string()), ("speaker", pa.string())])
+
+
 def cells_of(cur, article_ids: Sequence[str]) -> pa.Table:
-    """The cells (hour, feed) the stored rows of `article_ids` count in: theirs and those of
-    every other copy of their stories. Taken before an update replaces the rows, they are
-    the cells the update leaves (see Ingestor._write)."""
+    """The cells the stored rows of `article_ids` count in: (hour, feed) of theirs and of
+    every other copy of their stories (speaker null), and (hour, feed, speaker) of those
+    articles' counted quotes, which name the quote day cells (day, speaker). Taken before an
+    update replaces the rows, they are the cells the update leaves (see Ingestor._write)."""
     cur.register("_changed", pa.table({"id": pa.array(list(article_ids), pa.string())}))
     try:
         # a relation, not the DB-API result: Arrow without an extra copy of the rows
-        return cur.sql(sql.get("agg_scope").sql).to_arrow_table()
+        copies = cur.sql(sql.get("agg_scope").sql).to_arrow_table()
     finally:
         cur.unregister("_changed")
+    if copies.num_rows == 0:
+        return _SCOPE.empty_table()
+    cells = copies.group_by(["hour", "feed"]).aggregate([])
+    cells = cells.append_column("speaker", pa.nulls(cells.num_rows, pa.string()))
+    lo, hi = _hour_bounds(copies["hour"])
+    cur.register("_copies", copies.select(["id"]))
+    try:
+        speakers = _relation(cur, "agg_scope_speakers", lo=lo, hi=hi).to_arrow_table()
+    finally:
+        cur.unregister("_copies")
+    return pa.concat_tables([cells.cast(_SCOPE), speakers.cast(_SCOPE)])
 
 
 def refresh_cells(cur, scope: pa.Table) -> int:
-    """Recompute the cells listed in `scope` (columns hour, feed)."""
+    """Recompute the cells listed in `scope` (columns hour, feed and, for the quote day
+    cells, speaker: see cells_of); returns the number of scope rows."""
     if scope.num_rows == 0:
         return 0
-    lo = pc.min(scope["hour"]).as_py()
-    last = pc.max(scope["hour"]).as_py()
-    bounds = {
-        "lo": lo,
-        "hi": last + timedelta(hours=1),
-        # the day tables are recomputed whole days at a time (a few thousand rows a day)
-        "dlo": _day(lo),
-        "dhi": _day(last) + timedelta(days=1),
-    }
+    if "speaker" not in scope.column_names:
+        scope = scope.append_column("speaker", pa.nulls(scope.num_rows, pa.string()))
+    lo, hi = _hour_bounds(scope["hour"])
+    # the day tables recompute only the groups (day, key) the scope's hour rows count in,
+    # before and after, but those groups read their whole days' hour rows: $dlo/$dhi
+    bounds = {"lo": lo, "hi": hi, "dlo": _day(lo), "dhi": _day(hi - _HOUR) + _DAY}
     cur.register("_scope", scope)
     try:
         articles = _relation(cur, "agg_scope_articles", **bounds).to_arrow_table()
         cur.register("_cell_articles", articles)
+        returned: dict[str, list[pa.Table]] = {"cells": [], "pairs": []}
         try:
-            for name in _STEPS:
-                sql.execute(cur, name, **bounds)
+            for name in _HOUR_STEPS:
+                if name in _RETURNING:  # the day-grain rows of what it drops or adds
+                    returned[_RETURNING[name]].append(_arrow(cur, name, **bounds))
+                else:
+                    sql.execute(cur, name, **bounds)
         finally:
             cur.unregister("_cell_articles")
+        _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in ("cells", "pairs")))
     finally:
         cur.unregister("_scope")
     return scope.num_rows
+
+
+def _refresh_days(cur, bounds: dict, cell_keys: pa.Table, pair_delta: pa.Table) -> None:
+    """Bring the day tables up to date after the scope's hour cells were recomputed:
+    `cell_keys` are the (day, kind, entity_id) groups of the hour rows dropped and added,
+    `pair_delta` the dropped pair rows with negative counts and the added ones."""
+    pair_keys = pair_delta.select(["day", "country_a", "country_b"])
+    tables = {
+        "_day_keys": _distinct(cell_keys),
+        "_day_pair_keys": _distinct(pair_keys),
+        "_day_pair_delta": pair_delta,
+    }
+    for table, rows in tables.items():
+        cur.register(table, rows)
+    try:
+        for name in _DAY_STEPS:
+            if name == "agg_delete_day_pair_cells":  # its old rows, for the insert to add to
+                cur.register("_day_pair_old", _arrow(cur, name, **bounds))
+                tables["_day_pair_old"] = None
+            else:
+                sql.execute(cur, name, **bounds)
+    finally:
+        for table in tables:
+            cur.unregister(table)
+
+
+def _distinct(rows: pa.Table) -> pa.Table:
+    return rows.group_by(rows.column_names).aggregate([])
+
+
+def _arrow(cur, name: str, **params) -> pa.Table:
+    """The rows a statement returns (a relation: DML runs once, when it is created)."""
+    return _relation(cur, name, **params).to_arrow_table()
+
+
+_HOUR = timedelta(hours=1)
+_DAY = timedelta(days=1)
+
+
+def _hour_bounds(hours: pa.ChunkedArray) -> tuple[datetime, datetime]:
+    return pc.min(hours).as_py(), pc.max(hours).as_py() + _HOUR
 
 
 def _day(t: datetime) -> datetime:
@@ -142,7 +218,4 @@ def rebuild(cur) -> int:
     """Recompute every cell (after rows were written without the ingestor, e.g. benchmarks)."""
     for statement in _CLEAR:
         cur.execute(statement)
-    scope = cur.sql(
-        "SELECT DISTINCT date_trunc('hour', published) AS hour, feed FROM articles"
-    ).to_arrow_table()
-    return refresh_cells(cur, scope)
+    return refresh_cells(cur, _relation(cur, "agg_rebuild_scope").to_arrow_table())

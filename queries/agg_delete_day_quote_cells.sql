@@ -1,3 +1,8 @@
 -- name: agg_delete_day_quote_cells
--- Drop agg_day_quote_cells' rows of the days [$dlo, $dhi) before recomputing them (007).
-DELETE FROM agg_day_quote_cells WHERE day >= $dlo AND day < $dhi;
+-- Drop agg_day_quote_cells' groups (day, speaker) named by _scope(hour, feed, speaker) before
+-- recomputing them (007).
+DELETE FROM agg_day_quote_cells d
+WHERE d.day >= $dlo AND d.day < $dhi
+  AND EXISTS (
+      SELECT 1 FROM _scope s WHERE s.speaker = d.speaker AND date_trunc('day', s.hour) = d.day
+  );

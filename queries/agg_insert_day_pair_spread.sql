@@ -1,7 +1,10 @@
 -- name: agg_insert_day_pair_spread
--- Recompute agg_day_pair_spread for the days [$dlo, $dhi) from the hour spread (migration
--- 006; run after agg_pair_spread is up to date).
+-- Recompute agg_day_pair_spread's groups in _day_pair_keys(day, country_a, country_b) from the
+-- hour spread (migration 006; run after agg_pair_spread is up to date).
 INSERT INTO agg_day_pair_spread
-SELECT DISTINCT date_trunc('day', hour) AS day, country_a, name_a, country_b, name_b, story
-FROM agg_pair_spread
-WHERE hour >= $dlo AND hour < $dhi;
+SELECT DISTINCT date_trunc('day', c.hour) AS day, c.country_a, c.name_a, c.country_b, c.name_b,
+       c.story
+FROM agg_pair_spread c SEMI JOIN _day_pair_keys k
+    ON k.day = date_trunc('day', c.hour) AND k.country_a = c.country_a
+   AND k.country_b = c.country_b
+WHERE c.hour >= $dlo AND c.hour < $dhi;
