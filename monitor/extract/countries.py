@@ -271,15 +271,14 @@ class MultiScan:
                     merged.setdefault(key, []).append((i, value))
         self.bounded = tuple(bounded for _, bounded in sets)
         # Per key index: (values of word-bounded sets, values of other sets, whether the key
-        # ends in a word character: only then must the character after it not be one).
-        self._info = [
-            (
-                tuple((i, v) for i, v in values if self.bounded[i]),
-                tuple((i, v) for i, v in values if not self.bounded[i]),
-                _is_word_char(key[-1]),
-            )
-            for key, values in merged.items()
-        ]
+        # ends in a word character: only then must the character after it not be one, the
+        # one bounded (set, value) when that is all the key has, else None).
+        self._info = []
+        for key, values in merged.items():
+            bounded = tuple((i, v) for i, v in values if self.bounded[i])
+            free = tuple((i, v) for i, v in values if not self.bounded[i])
+            single = bounded[0] if len(bounded) == 1 and not free else None
+            self._info.append((bounded, free, _is_word_char(key[-1]), single))
         self.empty = not merged
         self._automaton = None if self.empty else ahocorasick_rs.AhoCorasick(list(merged))
 
@@ -292,7 +291,7 @@ class MultiScan:
         add = [hits.append for hits in out]
         n = len(text)
         for index, start, end in _find_all(self._automaton, text):
-            bounded, free, word_end = info[index]
+            bounded, free, word_end, single = info[index]
             if free:
                 for i, value in free:
                     add[i]((start, end, value))
@@ -308,6 +307,9 @@ class MultiScan:
                 ch = text[end]
                 if ch.isalnum() or ch == "_":
                     continue
+            if single is not None:  # most keys are in one word-bounded set: no inner loop
+                add[single[0]]((start, -end, single[1]))
+                continue
             for i, value in bounded:
                 add[i]((start, -end, value))
         return [_leftmost_longest(h) if b else h for h, b in zip(out, self.bounded, strict=True)]
