@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from monitor.store import (
+    CHECKPOINT_THRESHOLD,
     LATEST_VERSION,
     DatabaseLocked,
     SchemaTooNew,
@@ -78,3 +79,25 @@ def test_transaction_rolls_back_on_error(db_path):
         raise RuntimeError("boom")
     assert store.con.execute("SELECT count(*) FROM learned_boilerplate").fetchone()[0] == 0
     store.close()
+
+
+def _threshold(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+
+
+def test_writer_checkpoints_at_the_raised_wal_threshold(db_path):
+    """A read-write store checkpoints when its WAL reaches CHECKPOINT_THRESHOLD, not at
+    DuckDB's 16MB; what a transaction wrote is read back after a reopen."""
+    default = duckdb.connect()
+    stock = _threshold(default)
+    default.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+    wanted = _threshold(default)
+    default.close()
+    store = open_store(db_path)
+    assert _threshold(store.con) == wanted != stock
+    with store.transaction() as cur:
+        cur.execute("INSERT INTO feed_state (feed) VALUES ('f')")
+    store.close()
+    reopened = open_store(db_path, read_only=True)
+    assert reopened.query("feed_states")[0][0] == "f"
+    reopened.close()
