@@ -4,8 +4,11 @@ On a shared machine back-to-back runs of bench_clean/bench_extract swing by ±25
 than the change being measured. This script loads BOTH trees' `monitor` packages into one
 process and alternates them on chunks of the same entries, so load hits both alike; it
 prints each side's median CPU ms/article per stage and the median of the per-chunk ratios.
+The first round also compares both sides' results (repr of every cleaned article and
+extraction) and prints how many differ: a speed-up claim needs "outputs identical".
 
-usage: python benchmarks/bench_ab_extract.py --before DIR [--synth N | --demo N] [--rounds R]
+usage: python benchmarks/bench_ab_extract.py --before DIR [--synth N [--sources S] | --demo N]
+                                             [--rounds R]
   DIR: a checkout of the "before" revision, e.g. `git archive REV | tar -x -C /tmp/before`
 """
 
@@ -37,12 +40,13 @@ def _load(root: Path):
         sys.path.remove(str(root))
 
 
-def _entries(synth_n: int, demo_n: int) -> list:
+def _entries(synth_n: int, demo_n: int, sources: int = 300) -> list:
     """Entries made by this tree: monitor/synth.py's, or the demo corpus's feed items."""
     if synth_n:
         from monitor import synth
 
-        return list(synth.iter_entries(synth.SynthConfig(articles=synth_n, seed=1)))
+        cfg = synth.SynthConfig(articles=synth_n, sources=sources, seed=1)
+        return list(synth.iter_entries(cfg))
     from monitor import parse
     from monitor.demo import write_demo_corpus
 
@@ -56,9 +60,13 @@ def _entries(synth_n: int, demo_n: int) -> list:
     return out[:demo_n]
 
 
-def run(before: Path, synth_n: int, demo_n: int, rounds: int) -> dict[str, dict[str, list]]:
+def run(
+    before: Path, synth_n: int, demo_n: int, rounds: int, sources: int = 300
+) -> tuple[dict[str, dict[str, list]], int]:
+    """(CPU ms/article per side and stage, one value per chunk and round; number of entries
+    whose cleaned article or extraction differs between the sides, in the first round)."""
     sides = {"before": _load(before), "after": _load(ROOT)}
-    entries = _entries(synth_n, demo_n)  # made with the tree loaded last: this one
+    entries = _entries(synth_n, demo_n, sources)  # made with the tree loaded last: this one
     docs = [
         (c.cleaned.text, c.entry.published.date())
         for c in map(sides["after"][0].clean_only, entries)
@@ -67,6 +75,7 @@ def run(before: Path, synth_n: int, demo_n: int, rounds: int) -> dict[str, dict[
         for text, published in docs[:CHUNK]:
             extractor.extract(text, published)
     cpu: dict[str, dict[str, list]] = {s: {"clean": [], "extract": []} for s in sides}
+    outputs: dict[str, list[str]] = {s: [] for s in sides}
     for r in range(rounds):
         for i in range(0, len(entries), CHUNK):
             order = ["before", "after"] if (r + i // CHUNK) % 2 == 0 else ["after", "before"]
@@ -74,29 +83,33 @@ def run(before: Path, synth_n: int, demo_n: int, rounds: int) -> dict[str, dict[
                 pipeline, extractor = sides[side]
                 chunk, chunk_docs = entries[i : i + CHUNK], docs[i : i + CHUNK]
                 t0 = time.process_time()
-                for e in chunk:
-                    pipeline.clean_only(e)
+                cleaned = [pipeline.clean_only(e).cleaned for e in chunk]
                 t1 = time.process_time()
-                for text, published in chunk_docs:
-                    extractor.extract(text, published)
+                found = [extractor.extract(text, published) for text, published in chunk_docs]
                 t2 = time.process_time()
                 cpu[side]["clean"].append((t1 - t0) / len(chunk) * 1e3)
                 cpu[side]["extract"].append((t2 - t1) / len(chunk) * 1e3)
-    return cpu
+                if r == 0:  # repr: the two trees' classes are distinct, their fields comparable
+                    outputs[side] += [repr(x) for x in zip(cleaned, found, strict=True)]
+    differ = sum(a != b for a, b in zip(outputs["before"], outputs["after"], strict=True))
+    return cpu, differ
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--before", type=Path, required=True, help="checkout of the before revision")
     ap.add_argument("--synth", type=int, default=0, metavar="N", help="N monitor/synth.py entries")
+    ap.add_argument("--sources", type=int, default=300, help="synth sources (corpus A: 20)")
     ap.add_argument("--demo", type=int, default=0, metavar="N", help="N demo-corpus entries")
     ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args(argv)
     synth_n = a.synth or (0 if a.demo else 1500)
-    cpu = run(a.before.resolve(), synth_n, a.demo, a.rounds)
+    cpu, differ = run(a.before.resolve(), synth_n, a.demo, a.rounds, a.sources)
     cpu["before"]["total"] = [c + e for c, e in zip(*cpu["before"].values(), strict=True)]
     cpu["after"]["total"] = [c + e for c, e in zip(*cpu["after"].values(), strict=True)]
-    corpus = f"{synth_n} synth entries" if synth_n else f"{a.demo} demo entries"
+    corpus = (
+        f"{synth_n} synth entries ({a.sources} sources)" if synth_n else f"{a.demo} demo entries"
+    )
     print(f"paired A/B, {corpus}, {a.rounds} rounds, chunks of {CHUNK}; CPU ms/article")
     for stage in ("clean", "extract", "total"):
         b, m = cpu["before"][stage], cpu["after"][stage]
@@ -105,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{stage:8s} before {statistics.median(b):.3f} (min {min(b):.3f})  "
             f"after {statistics.median(m):.3f} (min {min(m):.3f})  paired {ratio:.2f}x"
         )
-    return 0
+    print("outputs identical" if not differ else f"OUTPUTS DIFFER for {differ} entries")
+    return 0 if not differ else 1
 
 
 if __name__ == "__main__":

@@ -119,6 +119,7 @@ _GEORGIA_STATE_BEFORE = re.compile(
 )
 _GEORGIA_COUNTRY_CUES = ("Tbilisi", "Georgian", "Batumi", "Kutaisi", "South Ossetia", "Abkhazia")
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’')\]]*\s+|\n)$")
+# What _word_before reads backwards (test_countries compares the two).
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w’'.-]*)\s+$")
 
 VIA_ORDER = ("name", "demonym", "capital", "institution")
