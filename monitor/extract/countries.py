@@ -454,27 +454,29 @@ _CORROBORATED = NOUN_AMBIGUOUS | {"Congo", "Georgia"}
 
 def _corroborate(text: str, mentions: list[Mention], georgia_state_seen: bool) -> list[Mention]:
     """Drop ambiguous mentions that nothing else in the article supports."""
-    if _CORROBORATED.isdisjoint([m.text for m in mentions]):
+    texts = [m.text for m in mentions]
+    if _CORROBORATED.isdisjoint(texts):
         return mentions
-    solid = {
-        m.entity_id
-        for m in mentions
-        if not (m.text in NOUN_AMBIGUOUS and _sentence_initial(text, m.start))
+    # Sentence-initial ambiguous mentions: the only ones dropped as unsupported.
+    initial = {
+        i
+        for i, t in enumerate(texts)
+        if t in NOUN_AMBIGUOUS and _sentence_initial(text, mentions[i].start)
     }
-    georgia_country = any(cue in text for cue in _GEORGIA_COUNTRY_CUES)
+    solid = {m.entity_id for i, m in enumerate(mentions) if i not in initial}
     # Bare "Congo" means the DRC unless the article places it in Brazzaville.
-    congo = "CG" if any(m.text == "Brazzaville" for m in mentions) else "CD"
+    congo = "CG" if "Brazzaville" in texts else "CD"
+    # an article about the US state: its other "Georgia"s are the state too
+    drop_georgia = georgia_state_seen and not any(cue in text for cue in _GEORGIA_COUNTRY_CUES)
+    if congo == "CD" and not drop_georgia and all(mentions[i].entity_id in solid for i in initial):
+        return mentions  # supported, no Congo to re-code, no Georgia to drop: as they came
     out = []
-    for m in mentions:
+    for i, m in enumerate(mentions):
         if m.text == "Congo" and congo == "CG":
             m = Mention("country", "CG", m.name, m.text, m.start, m.end, m.via)
-        if (
-            m.text in NOUN_AMBIGUOUS
-            and _sentence_initial(text, m.start)
-            and m.entity_id not in solid
-        ):
+        if i in initial and m.entity_id not in solid:
             continue
-        if m.text == "Georgia" and georgia_state_seen and not georgia_country:
-            continue  # an article about the US state: its other "Georgia"s are the state too
+        if m.text == "Georgia" and drop_georgia:
+            continue
         out.append(m)
     return out
