@@ -259,8 +259,23 @@ def test_after_the_warm_start_the_first_overview_run_queries_nothing(db, monkeyp
 
     monkeypatch.setattr(dashboard, "page_query", counted)
     at = run(AppTest.from_file(APP, default_timeout=60))
-    assert len(at.get("plotly_chart")) == 3 and len(at.metric) == 4
+    assert len(at.get("plotly_chart")) == 2 and len(at.metric) == 4  # the rest comes next
+    run(at)
+    assert len(at.get("plotly_chart")) == 3 and len(at.dataframe) == 1
     assert ran == []
     at.segmented_control(key="overview_bucket").set_value("Weekly")  # not warmed: it queries
     run(at)
     assert "page_entity_series" in ran and "page_source_series" in ran
+
+
+def test_the_overview_draws_the_part_below_the_fold_on_the_second_run(db):
+    """A session's first run leaves the movers and the per-source chart for the next run
+    (in a browser, the fragment reruns by itself after REST_AFTER_S); the second run draws
+    everything, and so does every run after it."""
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    assert len(at.get("plotly_chart")) == 2 and not at.dataframe
+    assert any("Loading the rest" in c.value for c in at.caption)
+    for _ in range(2):
+        run(at)
+        assert len(at.get("plotly_chart")) == 3 and len(at.dataframe) == 1
+        assert not any("Loading the rest" in c.value for c in at.caption)

@@ -180,3 +180,26 @@ def test_dashboard_in_a_real_browser(server, browser_page):
         if not (u.startswith(own) or u.startswith("data:") or u.startswith("blob:"))
     ]
     assert not foreign, f"requests left the dashboard: {sorted(set(foreign))[:10]}"
+
+
+def test_the_overview_draws_the_rest_of_the_page_by_itself(server, browser_page):
+    """A session's first Overview run leaves the movers and the per-source chart to a
+    rerun the browser asks for by itself (views/overview.py, REST_AFTER_S); after it the
+    page draws everything and reruns only at its refresh interval (30 s here)."""
+    page = browser_page.context.new_page()  # a new session
+    frames: list[float] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: frames.append(time.time())))
+    try:
+        page.goto(server)
+        page.wait_for_selector("[data-testid='stMetric']", timeout=420_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=60_000
+        )
+        _settle(page, "text=Articles per source")
+        assert not page.locator("text=Loading the rest").count()
+        assert not page.locator("[data-testid='stException']").count()
+        seen = len(frames)
+        page.wait_for_timeout(8_000)  # more than two REST_AFTER_S: no rerun loop
+        assert len(frames) == seen
+    finally:
+        page.close()
