@@ -87,3 +87,28 @@ def test_lone_surrogate_scans_like_pyahocorasick():
         "Germans",
         "Sergei Lavrov",
     ]
+
+
+_PARTICLE_PIECES = [
+    "De ", "Bart De Wever", "al-Sisi", "Al-", "La ", "Van der Leyen", "von ", "Abu Bakr al-",
+    "Sergei Lavrov", "Paris", "x", " ", "-", "\ud800", "é", "Del ", "di", "Ibn Saud",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PARTICLE_PIECES), max_size=10))
+def test_extractor_scan_normalises_particles_as_before(parts):
+    """The merged scan finds the capitalised particles too: its normalised text is
+    normalise_particles(text), and names/surnames are looked up in that text."""
+    from monitor.extract.officials import normalise_particles
+
+    ex = _EXTRACTOR
+    text = "".join(parts)
+    places, scanned = ex._scan(text)
+    assert scanned.norm == normalise_particles(text)
+    assert places == longest_hits(ex.gazetteer.automaton, text)
+    assert scanned.names == longest_hits(ex.registry.automaton, scanned.norm)
+    assert scanned.surnames == longest_hits(ex.registry.surname_automaton, scanned.norm)
+
+
+_EXTRACTOR = Extractor(load_registry())

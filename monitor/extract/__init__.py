@@ -10,12 +10,13 @@ from operator import attrgetter
 
 from monitor.extract.countries import MultiScan, find_countries, load_gazetteer
 from monitor.extract.officials import (
+    PARTICLE_STARTS,
     REGISTRY_VERSION,
     Registry,
     Scanned,
     find_officials,
     load_registry,
-    normalise_particles,
+    lower_particles,
     title_openers,
 )
 from monitor.extract.quotes import find_quotes
@@ -44,24 +45,25 @@ class Extractor:
         self.registry = registry
         self.gazetteer = load_gazetteer()
         # Country keys and title openers are looked up in the text, registry names and
-        # surnames in its particle-normalised form; the two are the same string for most
-        # articles, and then ONE automaton pass finds all four (else two passes).
+        # surnames in its particle-normalised form (`normalise_particles`); the two are the
+        # same string for most articles, and then ONE automaton pass finds all four. The
+        # same pass finds where a capitalised particle ("De ", "al-"...) could be lowered:
+        # without one the text is its own normalised form; with one, names and surnames are
+        # looked up again in the normalised text if it differs.
         places = list(self.gazetteer.automaton.items())
         names = list(registry.automaton.items()) if len(registry) else []
         surnames = list(registry.surname_automaton.items()) if len(registry) else []
         openers = title_openers()
+        particles = [(p, p) for p in PARTICLE_STARTS]
         self._scan_all = MultiScan(
-            [(places, True), (names, True), (surnames, True), (openers, False)]
+            [(places, True), (names, True), (surnames, True), (openers, False), (particles, False)]
         )
-        self._scan_text = MultiScan([(places, True), (openers, False)])
         self._scan_norm = MultiScan([(names, True), (surnames, True)])
 
     def _scan(self, text: str) -> tuple[list, Scanned]:
-        norm = normalise_particles(text)
-        if norm == text:
-            places, names, surnames, openers = self._scan_all.scan(text)
-        else:
-            places, openers = self._scan_text.scan(text)
+        places, names, surnames, openers, particles = self._scan_all.scan(text)
+        norm = lower_particles(text) if particles else text
+        if norm != text:
             names, surnames = self._scan_norm.scan(norm)
         starts = sorted({start for start, _, _ in openers})
         return places, Scanned(norm, names, surnames, starts)

@@ -270,9 +270,8 @@ def _lower(m: re.Match) -> str:
 # the text for those 32 strings (~3 µs) says whether the regex (~25 µs: sre scans the
 # first-letter class character by character) can change anything at all. Most articles
 # have none of them.
-_PARTICLE_STARTS = ahocorasick_rs.AhoCorasick(
-    [f"{p}{sep}" for p in _CAP_PARTICLES.split("|") for sep in "- "]
-)
+PARTICLE_STARTS = tuple(f"{p}{sep}" for p in _CAP_PARTICLES.split("|") for sep in "- ")
+_PARTICLE_STARTS = ahocorasick_rs.AhoCorasick(list(PARTICLE_STARTS))
 
 
 def normalise_particles(text: str) -> str:
@@ -282,6 +281,12 @@ def normalise_particles(text: str) -> str:
             return text
     except UnicodeEncodeError:  # a lone surrogate: no UTF-8 form, so no shortcut
         pass
+    return lower_particles(text)
+
+
+def lower_particles(text: str) -> str:
+    """``normalise_particles(text)`` for a text known to hold one of PARTICLE_STARTS (the
+    Extractor's merged scan finds them): the regex alone."""
     return _CAP_PARTICLE.sub(_lower, text)
 
 
