@@ -123,7 +123,8 @@ def cells_of(cur, article_ids: Sequence[str]) -> pa.Table:
         cur.unregister("_changed")
     if copies.num_rows == 0:
         return _SCOPE.empty_table()
-    cells = copies.group_by(["hour", "feed"]).aggregate([])
+    # one row per copy: a cell may repeat (every reader of _scope semi-joins it)
+    cells = copies.select(["hour", "feed"])
     cells = cells.append_column("speaker", pa.nulls(cells.num_rows, pa.string()))
     lo, hi = _hour_bounds(copies["hour"])
     cur.register("_copies", copies.select(["id"]))
@@ -168,12 +169,14 @@ def _refresh_days(cur, bounds: dict, cell_keys: pa.Table, pair_delta: pa.Table) 
     """Bring the day tables up to date after the scope's hour cells were recomputed:
     `cell_keys` are the (day, kind, entity_id) groups of the hour rows dropped and added,
     `pair_delta` the dropped pair rows with negative counts and the added ones."""
+    # the pair spread's groups: every (day, pair) of a dropped or added hour row
     pair_keys = pair_delta.select(["day", "country_a", "country_b"])
-    tables = {
-        "_day_keys": _distinct(cell_keys),
-        "_day_pair_keys": _distinct(pair_keys),
-        "_day_pair_delta": pair_delta,
-    }
+    cur.register("_day_pair_rows", pair_delta)
+    try:
+        changes = _arrow(cur, "agg_day_pair_changes")
+    finally:
+        cur.unregister("_day_pair_rows")
+    tables = {"_day_keys": cell_keys, "_day_pair_keys": pair_keys, "_day_pair_delta": changes}
     for table, rows in tables.items():
         cur.register(table, rows)
     try:
@@ -186,10 +189,6 @@ def _refresh_days(cur, bounds: dict, cell_keys: pa.Table, pair_delta: pa.Table) 
     finally:
         for table in tables:
             cur.unregister(table)
-
-
-def _distinct(rows: pa.Table) -> pa.Table:
-    return rows.group_by(rows.column_names).aggregate([])
 
 
 def _arrow(cur, name: str, **params) -> pa.Table:
