@@ -199,8 +199,7 @@ def live(deferred: bool = False) -> None:
 st.title("Overview")
 _ctx = d.context()
 if d.require_data(_ctx):
-    _deferred = _REST not in st.session_state
-    st.session_state.setdefault(_REST, "drawn")
+    _deferred = _REST not in st.session_state  # the session's first run of the page
     st.fragment(live, run_every=REST_AFTER_S if _deferred else _ctx.settings.refresh_s)(_deferred)
 
 d.page_drawn(_ctx)  # the background thread waits for the first page to be drawn
