@@ -161,16 +161,28 @@ def source_chart(ctx: d.Context, bucket: str) -> None:
 # chart) a moment later: a year of stacked daily bars is ~4,000 SVG shapes, and the browser
 # drew them in the same task as the charts above, before any chart showed (CDP profile on
 # the 1M store: plotly's JS time to the first chart 1.3-1.6 s with them, 0.8-0.9 s
-# without). That run asks the browser to rerun the fragment after REST_AFTER_S; the rerun
-# (like any run after the first) draws everything, with the usual refresh interval.
+# without). At the end of that run a small fragment asks the browser for a rerun in
+# REST_AFTER_S (its timer starts when the browser has the run's last message); that run is
+# a full run, which draws everything and drops the timer (a full run resets them all).
 REST_AFTER_S = 3.0
-_REST = "overview_rest"  # session state: unset (no run yet), "placeholders", "drawn"
+_REST = "overview_rest"  # session state: unset, then "first" -> "armed" -> "drawn"
 
 
-def live(deferred: bool = False) -> None:
-    if deferred and st.session_state.get(_REST) == "placeholders":
+def rest_deferred() -> bool:
+    """Whether this run leaves the part below the fold for later: the session's first run."""
+    return st.session_state.get(_REST) == "first"
+
+
+def draw_the_rest() -> None:
+    """Run inline at the end of the first run (arms), then by the browser's timer."""
+    if st.session_state.get(_REST) == "first":
+        st.session_state[_REST] = "armed"
+    elif st.session_state.get(_REST) == "armed":
         st.session_state[_REST] = "drawn"
-        st.rerun()  # a full run: everything, and the refresh interval instead of this one
+        st.rerun()
+
+
+def live() -> None:
     ctx = d.context()
     ctx = replace(ctx, version=d.data_version(ctx.store))
     d.safe("Headline figures", lambda: headline(ctx))
@@ -182,6 +194,7 @@ def live(deferred: bool = False) -> None:
     with right:
         st.subheader("Officials over time")
         d.safe("Officials over time", lambda: entity_chart(ctx, "official", "Official", bucket))
+    deferred = rest_deferred()
     left, right = st.columns([2, 3])
     with left:
         st.subheader("Top movers (7 days vs the 7 before)")
@@ -193,13 +206,14 @@ def live(deferred: bool = False) -> None:
             d.safe("Articles per source", lambda: source_chart(ctx, bucket))
     if deferred:
         st.caption("Loading the rest of the page…")
-        st.session_state[_REST] = "placeholders"
 
 
 st.title("Overview")
 _ctx = d.context()
 if d.require_data(_ctx):
-    _deferred = _REST not in st.session_state  # the session's first run of the page
-    st.fragment(live, run_every=REST_AFTER_S if _deferred else _ctx.settings.refresh_s)(_deferred)
+    st.session_state.setdefault(_REST, "first")
+    st.fragment(live, run_every=_ctx.settings.refresh_s)()
+    if rest_deferred():
+        st.fragment(draw_the_rest, run_every=REST_AFTER_S)()
 
 d.page_drawn(_ctx)  # the background thread waits for the first page to be drawn
