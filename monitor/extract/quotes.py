@@ -648,7 +648,13 @@ _MEMO_MAX = 65_536
 def _collect_people(ctx: Context) -> None:
     """Officials and multi-token (or titled) capitalised names outside quotes, for pronoun
     resolution and sentence subjects; sorted by offset, with `people_starts` for bisection."""
-    people = [(m.start, m.end, _official_speaker(ctx, m)) for m in ctx.officials]
+    people = []
+    speakers: dict[tuple[str, str], Speaker] = {}  # an official is named ~3 times an article
+    for m in ctx.officials:
+        sp = speakers.get((m.entity_id, m.name))
+        if sp is None:  # _official_speaker reads only these two fields of the mention
+            sp = speakers[m.entity_id, m.name] = _official_speaker(ctx, m)
+        people.append((m.start, m.end, sp))
     mask = bytearray(len(ctx.text) + 1)
     for m in ctx.officials:
         mask[m.start : m.end] = b"\x01" * (m.end - m.start)
