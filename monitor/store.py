@@ -58,10 +58,12 @@ _MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 # WAL size at which a commit checkpoints (DuckDB's default: 16MB). The ingest writes ~37 KB
 # of WAL per article (rows, derived cells, postings), so at 16MB every 500-article transaction
 # checkpointed, each time compressing and rewriting the tables' partly filled row groups
-# again; at 1M stored a checkpoint also has a fixed cost of its own. 64MB: COMMIT plus the
-# final checkpoint 0.36 -> 0.29 CPU ms/item importing corpus A into a fresh store, 0.66-0.75
-# -> 0.54 into the 1M store (/work/notes/dbwrite.md). The price: up to 64MB of WAL to replay
-# after a crash (~0.3 s of CPU for 74MB) and as much un-checkpointed data in the buffer pool.
+# again; at 1M stored a checkpoint also has a fixed cost of its own (~0.2 s). 64MB, importing
+# corpus A sequentially into a copy of the 1M store: the write path plus the final checkpoint
+# 2.2 -> 1.95 CPU ms/item, COMMIT 0.70 -> 0.48; into a fresh store COMMIT drops by only
+# 0.04-0.07 (/work/notes/dbwrite.md). The price: up to 64MB of WAL to replay after a crash
+# (~0.3 s of CPU) and as much un-checkpointed data in the buffer pool (bench_memory's peak
+# RSS at 1M: 1,216 vs 1,206 MB).
 CHECKPOINT_THRESHOLD = "64MB"
 
 
