@@ -53,27 +53,32 @@ def tables(store) -> tuple[list, list]:
     return state, log
 
 
-def test_record_many_equals_record_fetch_one_by_one(tmp_path):
+def both_ways(tmp_path, records, results=None) -> tuple[tuple, tuple]:
+    """The tables after the same attempts recorded one call per attempt, and in one call."""
     one, many = open_store(tmp_path / "one.duckdb"), open_store(tmp_path / "many.duckdb")
     try:
         for store in (one, many):
             with store.transaction() as cur:
                 seed(cur)
         with one.transaction() as cur:
-            one_by_one(cur, attempts())
+            one_by_one(cur, records, results)
         with many.transaction() as cur:
-            fetchlog.record_many(cur, attempts())
-        expected = tables(one)
-        assert tables(many) == expected
-        states = {row[0]: row for row in expected[0]}
-        assert len(expected[1]) == 3 + len(attempts())
-        assert states["a"][2] == '"a0"'  # a 304 without validators keeps the stored ETag
-        assert states["c"][8] == 1  # failed, failed, succeeded (reset), failed
-        assert states["c"][2] == '"c1"'  # the successful attempt's validator is kept
-        assert states["e"][2] == '"v2"' and states["e"][5] == T0 + timedelta(minutes=4)
+            fetchlog.record_many(cur, records, results)
+        return tables(one), tables(many)
     finally:
         one.close()
         many.close()
+
+
+def test_record_many_equals_record_fetch_one_by_one(tmp_path):
+    expected, got = both_ways(tmp_path, attempts())
+    assert got == expected
+    states = {row[0]: row for row in expected[0]}
+    assert len(expected[1]) == 3 + len(attempts())
+    assert states["a"][2] == '"a0"'  # a 304 without validators keeps the stored ETag
+    assert states["c"][8] == 1  # failed, failed, succeeded (reset), failed
+    assert states["c"][2] == '"c1"'  # the successful attempt's validator is kept
+    assert states["e"][2] == '"v2"' and states["e"][5] == T0 + timedelta(minutes=4)
 
 
 def test_an_imports_attempts_fold_into_one_state_row_with_their_counts(tmp_path):
@@ -91,20 +96,9 @@ def test_an_imports_attempts_fold_into_one_state_row_with_their_counts(tmp_path)
     ]
     results = [IngestResult(3, 2, 1), None, IngestResult(4, 4, 0), IngestResult(1, 0, 0), None,
                IngestResult(2, 1, 0)]  # fmt: skip
-    one, many = open_store(tmp_path / "one.duckdb"), open_store(tmp_path / "many.duckdb")
-    try:
-        for store in (one, many):
-            with store.transaction() as cur:
-                seed(cur)
-        with one.transaction() as cur:
-            one_by_one(cur, records, results)
-        with many.transaction() as cur:
-            fetchlog.record_many(cur, records, results)
-        assert tables(many) == tables(one)
-        state, log = tables(many)
-        assert sum(row[4] for row in log) == 3 + 4 + 1 + 2  # items_seen
-        imp = next(row for row in state if row[0] == "imp")
-        assert imp[2:4] == ('"1"', "Tue, 24 Nov 2026 08:00:00 GMT") and imp[8] == 0
-    finally:
-        one.close()
-        many.close()
+    expected, got = both_ways(tmp_path, records, results)
+    assert got == expected
+    state, log = got
+    assert sum(row[4] for row in log) == 3 + 4 + 1 + 2  # items_seen
+    imp = next(row for row in state if row[0] == "imp")
+    assert imp[2:4] == ('"1"', "Tue, 24 Nov 2026 08:00:00 GMT") and imp[8] == 0
