@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _DIGITS = re.compile(r"\d")
 _MIN_KEY_CHARS = 3  # "—", "*", "|" recur everywhere and say nothing about the source
@@ -18,6 +19,12 @@ _MIN_KEY_CHARS = 3  # "—", "*", "|" recur everywhere and say nothing about the
 _ASCII_DIGIT_BYTES = bytes.maketrans(b"123456789", b"000000000")
 
 
+# Keys are memoised: the ingestor keys the same paragraphs again and again (a batch when
+# it learns, then the same batch in `pipeline.touched_by`, and the feed's 200 newest stored
+# texts at every learning pass). Corpus A (2,000 items, 20 feeds): 61k calls, 25k distinct
+# paragraphs, ~6 us per key; with this cache 36k calls are hits. 16k entries hold as many
+# hits as 64k here and bound the memory (the paragraph and its key: ~10-20 MB at most).
+@lru_cache(maxsize=16_384)
 def paragraph_key(p: str) -> str:
     """Normalised key of a paragraph: casefolded, every digit → 0, whitespace folded."""
     return fold_digits(" ".join(p.casefold().split()))
