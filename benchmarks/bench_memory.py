@@ -118,6 +118,16 @@ def _import_chunk(chunk: list[Path], ingestor: Ingestor, store, pool, db: Path) 
           f"RSS {now:6,.0f} MB  peak {peak:6,.0f} MB  workers {worker_peak_mb(pool):5,.0f} MB  "
           f"story index {len(ingestor.stories):>7,}  db {db.stat().st_size / 1e9:5.2f} GB",
           flush=True)  # fmt: skip
+    print(f"  duckdb memory: {duckdb_memory(store)}", flush=True)
+
+
+def duckdb_memory(store) -> str:
+    """DuckDB's own accounting by tag (what fills its memory_limit), largest first, MB."""
+    rows = store.con.execute(
+        "SELECT tag, memory_usage_bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0 "
+        "ORDER BY 2 DESC"
+    ).fetchall()
+    return ", ".join(f"{tag} {size / 2**20:,.0f}" for tag, size in rows) or "-"
 
 
 def main(argv: list[str] | None = None) -> None:

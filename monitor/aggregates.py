@@ -156,7 +156,7 @@ def refresh_cells(cur, scope: pa.Table) -> int:
                 if name in _RETURNING:  # the day-grain rows of what it drops or adds
                     returned[_RETURNING[name]].append(_arrow(cur, name, **bounds))
                 else:
-                    sql.execute(cur, name, **bounds)
+                    _execute(cur, name, **bounds)
         finally:
             cur.unregister("_cell_articles")
         _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in ("cells", "pairs")))
@@ -185,15 +185,28 @@ def _refresh_days(cur, bounds: dict, cell_keys: pa.Table, pair_delta: pa.Table) 
                 cur.register("_day_pair_old", _arrow(cur, name, **bounds))
                 tables["_day_pair_old"] = None
             else:
-                sql.execute(cur, name, **bounds)
+                _execute(cur, name, **bounds)
     finally:
         for table in tables:
             cur.unregister(table)
 
 
+def _execute(cur, name: str, **params) -> None:
+    """sql.execute, naming the step in an error (an out-of-memory error says only where)."""
+    try:
+        sql.execute(cur, name, **params)
+    except Exception as exc:
+        exc.add_note(f"aggregates step: {name}")
+        raise
+
+
 def _arrow(cur, name: str, **params) -> pa.Table:
     """The rows a statement returns (a relation: DML runs once, when it is created)."""
-    return _relation(cur, name, **params).to_arrow_table()
+    try:
+        return _relation(cur, name, **params).to_arrow_table()
+    except Exception as exc:
+        exc.add_note(f"aggregates step: {name}")
+        raise
 
 
 _HOUR = timedelta(hours=1)
