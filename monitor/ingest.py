@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -110,13 +110,23 @@ class _Work:
 
 @dataclass
 class _Ready:
-    """A processed batch waiting for its group's transaction."""
+    """A processed batch waiting for its group's transaction. Its extraction may still be
+    running in the pool: `processed` waits for it when the group is written, so this process
+    learns and cleans the group's next batches meanwhile."""
 
     work: _Work
-    processed: list[ProcessedArticle]
+    finish: Callable[[], list[ProcessedArticle]]
     updated_ids: list[str]
     result: IngestResult
     fetches: list[tuple[FetchRecord, IngestResult | None]]
+    count: int  # articles to write
+    _processed: list[ProcessedArticle] | None = None
+
+    @property
+    def processed(self) -> list[ProcessedArticle]:
+        if self._processed is None:
+            self._processed = self.finish()
+        return self._processed
 
 
 @dataclass
@@ -214,7 +224,7 @@ class Ingestor:
         if any(not feeds.isdisjoint(r.work.feeds) for r in group):
             yield from self._flush(group, inflight)
         group.append(self._ready(work))
-        if sum(len(r.processed) for r in group) >= limit:
+        if sum(r.count for r in group) >= limit:
             yield from self._flush(group, inflight)
 
     def _flush(self, group: list[_Ready], inflight: dict[str, str], derive: bool = False):
@@ -231,7 +241,7 @@ class Ingestor:
 
     def _derive_due(self, group: list[_Ready]) -> bool:
         """Whether a long ingest call should derive in this group's transaction."""
-        written = self._pending + sum(len(r.processed) for r in group)
+        written = self._pending + sum(r.count for r in group)
         waited = time.monotonic() - self._derived_at
         return written >= DERIVE_EVERY_ITEMS or (written > 0 and waited >= DERIVE_EVERY_S)
 
@@ -273,21 +283,23 @@ class Ingestor:
 
     def _ready(self, work: _Work) -> _Ready:
         """Processed and counted, ready to write."""
-        processed = self._process(work)
+        entries, finish = self._process(work)
         known = work.known
-        updated_ids = [p.entry.article_id for p in processed if p.entry.article_id in known]
+        updated_ids = [e.article_id for e in entries if e.article_id in known]
         n = len(work.batch.entries)
-        result = IngestResult(n, len(processed) - len(updated_ids), len(updated_ids))
+        result = IngestResult(n, len(entries) - len(updated_ids), len(updated_ids))
         todo_ids = work.todo_ids if len(work.batch.parts) > 1 else set()
         fetches = [
             (record, result if ids is None else _part_result(ids, todo_ids, known))
             for record, ids in work.batch.parts
         ]
-        return _Ready(work, processed, updated_ids, result, fetches)
+        return _Ready(work, finish, updated_ids, result, fetches, len(entries))
 
-    def _process(self, work: _Work) -> list[ProcessedArticle]:
+    def _process(self, work: _Work) -> tuple[list[FeedEntry], Callable[[], list[ProcessedArticle]]]:
         """Clean (with the feed's learned keys as they are now), learn when due, clean again
-        the articles the new keys touch, then extract each article once."""
+        the articles the new keys touch, then extract each article once. Returns the
+        entries as they will be written (in that order) and a call that returns the
+        processed articles: extraction still owed is left running in the pool until then."""
         feed, todo = work.batch.feed, work.todo
         learned = self.learned_for(feed)
         analysed: list[tuple[ExtractionColumns, Sketch] | None] = [None] * len(todo)
@@ -309,18 +321,26 @@ class Ingestor:
                 learned = self._learned[feed] = learned | newly
                 self._reclean(cleaned, analysed, learned, newly)
         missing = [i for i, x in enumerate(analysed) if x is None]
+        redo: Pending | None = None
         if missing:
             args = [(cleaned[i].cleaned.text, cleaned[i].entry.published) for i in missing]
-            if self.pool is not None:
-                redone = self.pool.submit("analyse", args).result()
+            if self.pool is not None:  # even a few: they run while this process goes on
+                redo = self.pool.submit("analyse", args, min_parallel=1)
             else:
                 redone = [analyse_columns(t, published, self.extractor) for t, published in args]
-            for i, x in zip(missing, redone, strict=True):
-                analysed[i] = x
-        done = [
-            ProcessedArticle(c.entry, c.cleaned, *x) for c, x in zip(cleaned, analysed, strict=True)
-        ]
-        return sorted(done, key=lambda p: p.entry.published)
+                for i, x in zip(missing, redone, strict=True):
+                    analysed[i] = x
+        order = sorted(range(len(cleaned)), key=lambda i: cleaned[i].entry.published)
+
+        def finish() -> list[ProcessedArticle]:
+            if redo is not None:
+                for i, x in zip(missing, redo.result(), strict=True):
+                    analysed[i] = x
+            return [
+                ProcessedArticle(cleaned[i].entry, cleaned[i].cleaned, *analysed[i]) for i in order
+            ]
+
+        return [cleaned[i].entry for i in order], finish
 
     def _reclean(
         self,
