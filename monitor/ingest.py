@@ -324,8 +324,10 @@ class Ingestor:
         redo: Pending | None = None
         if missing:
             args = [(cleaned[i].cleaned.text, cleaned[i].entry.published) for i in missing]
-            if self.pool is not None:  # even a few: they run while this process goes on
-                redo = self.pool.submit("analyse", args, min_parallel=1)
+            # A few (< MIN_PARALLEL) are extracted here, when the group is written: shipping
+            # them cost more CPU in all than it saved this process (corpus B, 300 feeds).
+            if self.pool is not None:
+                redo = self.pool.submit("analyse", args)
             else:
                 redone = [analyse_columns(t, published, self.extractor) for t, published in args]
                 for i, x in zip(missing, redone, strict=True):
