@@ -20,9 +20,12 @@ import heapq
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 SHINGLE_WORDS = 5
 _TOKEN = re.compile(r"\w+")
@@ -30,14 +33,38 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier: spreads each n-
 _PRUNE_EVERY = 256  # assign() calls between evictions: amortises the heap walk
 
 
-_TEMPLATES: dict[int, MinHash] = {}  # num_perm → MinHash holding the shared permutations
+# datasketch is imported only off the hot path (minhash_of, an LSH banding not in the
+# table below): it imports scipy, ~0.5 s of CPU and ~45 MB in every process that imports
+# this module (the ingest writer, the pool's fork server and so every worker, the poller).
+_SEED = 1  # MinHash(num_perm, seed=_SEED, scheme="affine32")
+_PERMUTATIONS: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # num_perm → (a, b), uint32
 
 
-def _template(num_perm: int) -> MinHash:
-    # Generating permutations costs more than hashing an article: do it once per size.
-    if num_perm not in _TEMPLATES:
-        _TEMPLATES[num_perm] = MinHash(num_perm=num_perm, seed=1, scheme="affine32")
-    return _TEMPLATES[num_perm]
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) uint32 arrays of datasketch's ``MinHash(num_perm, seed=1,
+    scheme="affine32").permutations`` (datasketch 2.0's _init_permutations, made the same
+    way from the same seed; test_stories compares them)."""
+    if num_perm not in _PERMUTATIONS:
+        gen = np.random.RandomState(_SEED)
+        a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        _PERMUTATIONS[num_perm] = (a, b)
+    return _PERMUTATIONS[num_perm]
+
+
+# datasketch's MinHashLSH banding (b bands of r rows: its optimum for equal false positive
+# and negative weights, found by numerical integration in scipy) of the index's settings.
+# test_stories checks each entry against MinHashLSH; other settings ask datasketch.
+_BANDING = {(0.5, 64): (14, 4)}
+
+
+def _banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    if (threshold, num_perm) not in _BANDING:
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        _BANDING[threshold, num_perm] = (lsh.b, lsh.r)
+    return _BANDING[threshold, num_perm]
 
 
 def _tokens(text: str) -> list[str]:
@@ -196,9 +223,10 @@ def minhash_of(text: str, num_perm: int = 64) -> LeanMinHash | None:
     signature = sketch(text, num_perm).signature
     if signature is None:
         return None
-    template = _template(num_perm)
+    from datasketch import LeanMinHash
+
     hashvalues = np.frombuffer(signature, dtype=np.uint32)
-    return LeanMinHash(seed=template.seed, hashvalues=hashvalues, scheme=template.scheme)
+    return LeanMinHash(seed=_SEED, hashvalues=hashvalues, scheme="affine32")
 
 
 _COLUMNS: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # num_perm → permutations as columns
@@ -206,7 +234,7 @@ _COLUMNS: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # num_perm → permutat
 
 def _permutation_columns(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     if num_perm not in _COLUMNS:
-        a, b = _template(num_perm).permutations
+        a, b = _permutations(num_perm)
         _COLUMNS[num_perm] = (a.reshape(-1, 1), b.reshape(-1, 1))
     return _COLUMNS[num_perm]
 
@@ -297,8 +325,7 @@ class StoryIndex:
         self.window = window
         # Copies score far above the threshold (0.8+), so balanced LSH weights lose no
         # copies and keep the number of candidates to verify small.
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._b, self._r = lsh.b, lsh.r
+        self._b, self._r = _banding(threshold, num_perm)
         self._keys = np.zeros(0, dtype=np.uint64)  # sorted (band hash | row)
         self._fresh: dict[int, int | list[int]] = {}  # band hash → row(s), not yet in _keys
         self._fresh_rows = 0

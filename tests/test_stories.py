@@ -275,3 +275,32 @@ def test_joined_words_maps_every_code_point_like_findall() -> None:
     for start in blocks:  # small texts: one replace per character
         text = "".join(f"{chr(c)}x{chr(c)} {chr(c)}." for c in range(start, start + 128))
         assert _joined_words(text) == _reference_joined(text), hex(start)
+
+
+def test_permutations_and_banding_are_datasketch_s() -> None:
+    """stories makes datasketch's affine32 permutations and LSH banding without importing
+    it (scipy is ~45 MB per process); they must stay the very same numbers."""
+    from datasketch import MinHashLSH
+
+    from monitor import stories
+
+    for num_perm in (16, 64, 128):
+        a, b = MinHash(num_perm=num_perm, seed=1, scheme="affine32").permutations
+        mine = stories._permutations(num_perm)
+        assert mine[0].dtype == a.dtype and mine[1].dtype == b.dtype
+        assert (mine[0] == a).all() and (mine[1] == b).all()
+    for (threshold, num_perm), banding in stories._BANDING.items():
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert banding == (lsh.b, lsh.r)
+    index = StoryIndex(threshold=0.8, num_perm=32)  # not in the table: asks datasketch
+    lsh = MinHashLSH(threshold=0.8, num_perm=32)
+    assert (index._b, index._r) == (lsh.b, lsh.r)
+
+
+def test_importing_the_pipeline_does_not_import_scipy() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, monitor.pipeline, monitor.ingest; print('scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
