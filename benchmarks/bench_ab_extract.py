@@ -1,4 +1,5 @@
-"""Paired A/B of cleaning + extraction CPU per article: this tree against another checkout.
+"""Paired A/B of the pool workers' CPU per article (cleaning, extraction, and the story
+sketch: stories.sketch of the cleaned text): this tree against another checkout.
 
 On a shared machine back-to-back runs of bench_clean/bench_extract swing by ±25%, more
 than the change being measured. This script loads BOTH trees' `monitor` packages into one
@@ -74,7 +75,7 @@ def run(
     for _, extractor in sides.values():  # warm the memos and caches of both
         for text, published in docs[:CHUNK]:
             extractor.extract(text, published)
-    cpu: dict[str, dict[str, list]] = {s: {"clean": [], "extract": []} for s in sides}
+    cpu: dict[str, dict[str, list]] = {s: {"clean": [], "extract": [], "sketch": []} for s in sides}
     outputs: dict[str, list[str]] = {s: [] for s in sides}
     for r in range(rounds):
         for i in range(0, len(entries), CHUNK):
@@ -87,10 +88,14 @@ def run(
                 t1 = time.process_time()
                 found = [extractor.extract(text, published) for text, published in chunk_docs]
                 t2 = time.process_time()
+                sketches = [pipeline.sketch(text) for text, _ in chunk_docs]
+                t3 = time.process_time()
                 cpu[side]["clean"].append((t1 - t0) / len(chunk) * 1e3)
                 cpu[side]["extract"].append((t2 - t1) / len(chunk) * 1e3)
+                cpu[side]["sketch"].append((t3 - t2) / len(chunk) * 1e3)
                 if r == 0:  # repr: the two trees' classes are distinct, their fields comparable
-                    outputs[side] += [repr(x) for x in zip(cleaned, found, strict=True)]
+                    sk = [(s.digest, s.signature) for s in sketches]
+                    outputs[side] += [repr(x) for x in zip(cleaned, found, sk, strict=True)]
     differ = sum(a != b for a, b in zip(outputs["before"], outputs["after"], strict=True))
     return cpu, differ
 
@@ -105,13 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     synth_n = a.synth or (0 if a.demo else 1500)
     cpu, differ = run(a.before.resolve(), synth_n, a.demo, a.rounds, a.sources)
-    cpu["before"]["total"] = [c + e for c, e in zip(*cpu["before"].values(), strict=True)]
-    cpu["after"]["total"] = [c + e for c, e in zip(*cpu["after"].values(), strict=True)]
+    for side in ("before", "after"):
+        cpu[side]["total"] = [sum(t) for t in zip(*cpu[side].values(), strict=True)]
     corpus = (
         f"{synth_n} synth entries ({a.sources} sources)" if synth_n else f"{a.demo} demo entries"
     )
     print(f"paired A/B, {corpus}, {a.rounds} rounds, chunks of {CHUNK}; CPU ms/article")
-    for stage in ("clean", "extract", "total"):
+    for stage in ("clean", "extract", "sketch", "total"):
         b, m = cpu["before"][stage], cpu["after"][stage]
         ratio = statistics.median(x / y for x, y in zip(b, m, strict=True) if y > 0)
         print(

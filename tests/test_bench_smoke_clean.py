@@ -59,6 +59,6 @@ def test_bench_ab_extract_smoke_prints_paired_ratios() -> None:
         timeout=120,
         check=True,
     ).stdout
-    for stage in ("clean", "extract", "total"):
+    for stage in ("clean", "extract", "sketch", "total"):
         assert re.search(rf"{stage}\s+before [\d.]+ .* after [\d.]+ .* paired [\d.]+x", out), out
     assert "outputs identical" in out, out  # the same tree on both sides
