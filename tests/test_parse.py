@@ -326,3 +326,30 @@ def test_fast_path_atom_text_fields_equal_feedparser():
         assert fast == reference
 
     check()
+
+
+def test_has_c1_equals_the_c1_regex() -> None:
+    """fastfeed._has_c1 (ASCII test, a C2 byte in the UTF-8, then a bytes regex) refuses
+    exactly the texts the [\\x80-\\x9f] regex refused: C1 controls beside other C2-led
+    characters (nbsp, ©, £), other non-ASCII text and lone surrogates."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor import fastfeed
+
+    chars = st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from("\x7f\x80\x85\x9f\xa0\xa9\xa3\xc2\xc3“”é<>&"),
+        st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+    )
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(chars, max_size=40))
+    def check(text: str) -> None:
+        assert fastfeed._has_c1(text) == (fastfeed._BAD_CHARS.search(text) is not None)
+
+    check()
+    for c in range(0x10000):  # every BMP character on its own and in non-ASCII company
+        ch = chr(c)
+        want = 0x80 <= c <= 0x9F
+        assert fastfeed._has_c1(ch) == want and fastfeed._has_c1(f"é{ch}“") == want, hex(c)
