@@ -8,8 +8,8 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -116,19 +116,34 @@ def parse_feed(
     data: bytes, feed: str, fetched_at: datetime, language: str | None = None
 ) -> ParsedFeed:
     """Parse feed bytes. Raises FeedParseError when nothing usable is in them."""
+    return _parse_feed(data, lambda _title: feed, fetched_at, language)
+
+
+def _parse_feed(
+    data: bytes, name: Callable[[str | None], str], fetched_at: datetime, language: str | None
+) -> ParsedFeed:
+    """`parse_feed` with the feed named ``name(feed title)`` (the importer names a file's
+    entries after its feed's title: one pass builds them, ids included)."""
     fast = fastfeed.parse(data)  # plain RSS 2.0 / Atom: ~5x cheaper, same entries
     if fast is not None and fast[0] and fast[2]:
         title, meta_language, raw = fast
         feed_language = language or meta_language
+        feed = name(title)
         entries = tuple(to_entry(e, feed, feed_language, fetched_at) for e in raw)
         return ParsedFeed(title, feed_language, _dedupe(entries), None)
-    return parse_feed_reference(data, feed, fetched_at, language)
+    return _parse_feed_reference(data, name, fetched_at, language)
 
 
 def parse_feed_reference(
     data: bytes, feed: str, fetched_at: datetime, language: str | None = None
 ) -> ParsedFeed:
     """`parse_feed` through feedparser only (the reference the fast path must equal)."""
+    return _parse_feed_reference(data, lambda _title: feed, fetched_at, language)
+
+
+def _parse_feed_reference(
+    data: bytes, name: Callable[[str | None], str], fetched_at: datetime, language: str | None
+) -> ParsedFeed:
     if not data.strip():
         raise FeedParseError("empty response body")
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
@@ -137,6 +152,7 @@ def parse_feed_reference(
         raise FeedParseError(_no_entries_reason(parsed, warning))
     meta = parsed.get("feed", {})
     feed_language = language or meta.get("language") or None
+    feed = name(meta.get("title"))
     entries = tuple(to_entry(e, feed, feed_language, fetched_at) for e in parsed.entries)
     return ParsedFeed(meta.get("title"), feed_language, _dedupe(entries), warning)
 
@@ -191,22 +207,19 @@ def file_entries(
     """(feed name, entries) of one local file. Raises FeedParseError for a malformed feed."""
     kind = detect_kind(data, path.suffix)
     if kind == "feed":
-        parsed = parse_feed(data, source or "import", now)
-        feed = source or (parsed.title or path.stem).strip()
-        if feed != "import":  # ids and names follow the feed's own title
-            return feed, _renamed(parsed.entries, feed)
-        return feed, parsed.entries
+        if source:
+            return source, parse_feed(data, source, now).entries
+
+        def name(title: str | None) -> str:  # ids and names follow the feed's own title
+            return (title or path.stem).strip()
+
+        # named while parsing: renaming afterwards cost a dataclass replace and a second id
+        # (~10 us an item, in the writer process)
+        parsed = _parse_feed(data, name, now, None)
+        return name(parsed.title), parsed.entries
     text = data.decode("utf-8", errors="replace")
     feed = source or "import"
     return feed, (document_entry(path, text, kind, feed, now),)
-
-
-def _renamed(entries: Sequence[FeedEntry], feed: str) -> tuple[FeedEntry, ...]:
-    """The entries as parse_feed(data, feed) returns them, without parsing twice (feedparser
-    is the costliest step of an import): the id basis does not depend on the feed name."""
-    return tuple(
-        replace(e, feed=feed, article_id=article_id(feed, e.guid, e.url, e.title)) for e in entries
-    )
 
 
 @dataclass(frozen=True)

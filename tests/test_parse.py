@@ -353,3 +353,34 @@ def test_has_c1_equals_the_c1_regex() -> None:
         ch = chr(c)
         want = 0x80 <= c <= 0x9F
         assert fastfeed._has_c1(ch) == want and fastfeed._has_c1(f"é{ch}“") == want, hex(c)
+
+
+@pytest.mark.parametrize("title", ["  Test Wire ", "", "import"])
+@pytest.mark.parametrize("fast", [True, False])
+def test_file_entries_are_named_after_the_feed_title_in_one_pass(tmp_path, title, fast) -> None:
+    """An imported feed file's entries carry the feed's title (else the file's stem) as their
+    feed, and ids made with it: what parse_feed gives when told that name, and what renaming
+    the entries of a parse under "import" gave before (entries built once now)."""
+    from monitor.parse import file_entries
+
+    items = [
+        {"guid": "g1", "title": "One", "link": "https://wire.example/1", "body": "<p>a</p>"},
+        {"title": "Two", "link": "https://WIRE.example/2?utm_source=x#f", "body": "<p>b</p>"},
+        {"guid": "g1", "title": "One again", "link": "https://wire.example/1", "body": "<p>c</p>"},
+    ]
+    data = rss(items, title=title)
+    if not fast:  # a DTD: the fast path refuses it, feedparser parses
+        data = data.replace(b"<rss", b"<!DOCTYPE rss []>\n<rss", 1)
+    path = tmp_path / "wire-file.xml"
+    now = datetime(2026, 3, 1)
+    feed, entries = file_entries(path, data, None, now)
+    assert feed == (title.strip() or "wire-file")
+    assert entries == parse_feed(data, feed, now).entries
+    assert [e.article_id for e in entries] == [
+        article_id(feed, e.guid, e.url, e.title) for e in entries
+    ]
+    assert len(entries) == 2  # the repeated guid kept once
+    assert file_entries(path, data, "Chosen", now) == (
+        "Chosen",
+        parse_feed(data, "Chosen", now).entries,
+    )
