@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -540,24 +541,38 @@ def _options(_store, version: tuple) -> pd.DataFrame:
 
 def warm_start() -> None:
     """Before any browser connects (serve.py): open the runtime, compute the filter bar's
-    options and run the Overview's first queries, all cached across sessions, so the first
-    page starts with its data and does no database work."""
+    options, run the Overview's first queries and build its entity charts, all cached across
+    sessions, so the first page starts with its data and does no database work.
+
+    One after another, in the page's order: on two cursors at once (DuckDB already runs
+    each query on both cores) the first run's data came no sooner and the whole warm start
+    later (1.0-1.4 vs 0.9-1.2 s; 1.7-2.2 vs 1.3-1.8 s, 4 pairs on the 1M store, load 9)."""
     runtime = get_runtime()
     version = data_version(runtime.store)
     _options(runtime.store, version)
-    warm_overview(runtime.store, version)
+    for job in warm_overview(runtime.store, version):
+        job()
 
 
-def warm_overview(store, version: tuple) -> None:
-    """The queries of the Overview's first run in a fresh session: default filters (no URL
-    parameters), default granularity; a session that asks for others computes its own."""
-    from monitor import overview_queries
+def warm_overview(store, version: tuple) -> list[Callable[[], Any]]:
+    """The work of the Overview's first run in a fresh session, in the page's order:
+    default filters (no URL parameters), default granularity (a session that asks for
+    others computes its own). The entity charts read their series (and the spikes' daily
+    series) through the same cached queries."""
+    from monitor import overview_figures, overview_queries
 
-    queries = overview_queries.page_queries(
-        Filters(), BUCKETS[DEFAULT_BUCKET], today_utc(), now_hour()
-    )
-    for query in queries:
-        frame(store, query.name, query.filters, version, **query.params)
+    filters, bucket = Filters(), BUCKETS[DEFAULT_BUCKET]
+    queries = overview_queries.page_queries(filters, bucket, today_utc(), now_hour())
+    jobs: list[Callable[[], Any]] = [
+        partial(frame, store, query.name, query.filters, version, **query.params)
+        for query in queries
+        if query.name != "page_entity_series"  # the charts' own
+    ]
+    charts = [
+        partial(overview_figures.entity_chart, store, filters, kind, bucket, version)
+        for kind in overview_queries.ENTITY_KINDS
+    ]
+    return [jobs[0], *charts, *jobs[1:]]  # the headline, the charts, then the rest
 
 
 def _choices(

@@ -243,21 +243,28 @@ def test_a_drawn_page_releases_the_background_thread(app):
 
 
 def test_after_the_warm_start_the_first_overview_run_queries_nothing(db, monkeypatch):
-    """serve.py's warm start runs the Overview's first queries (cached across sessions): a
-    fresh session's first run of the page must find every one of them in the cache, so
-    the warm start asks with exactly the page's arguments."""
-    from monitor import dashboard
+    """serve.py's warm start runs the Overview's first queries and builds its two entity
+    charts (cached across sessions): a fresh session's first run of the page must find
+    every one of them in the cache, so the warm start asks with exactly the page's
+    arguments."""
+    from monitor import dashboard, overview_figures
 
     st.cache_data.clear()
+    overview_figures._entity_chart.clear()
     dashboard.warm_start()
     ran: list[str] = []
-    query = dashboard.page_query
+    query, figure = dashboard.page_query, overview_figures.entity_figure
 
     def counted(cur, name, *args, **kwargs):  # the real query, counted
         ran.append(name)
         return query(cur, name, *args, **kwargs)
 
+    def built(*args, **kwargs):  # the real figure, counted
+        ran.append("entity_figure")
+        return figure(*args, **kwargs)
+
     monkeypatch.setattr(dashboard, "page_query", counted)
+    monkeypatch.setattr(overview_figures, "entity_figure", built)
     at = run(AppTest.from_file(APP, default_timeout=60))
     assert len(at.get("plotly_chart")) == 2 and len(at.metric) == 4  # the rest comes next
     run(at)
@@ -266,6 +273,34 @@ def test_after_the_warm_start_the_first_overview_run_queries_nothing(db, monkeyp
     at.segmented_control(key="overview_bucket").set_value("Weekly")  # not warmed: it queries
     run(at)
     assert "page_entity_series" in ran and "page_source_series" in ran
+    assert ran.count("entity_figure") == 2
+
+
+def test_a_cached_entity_chart_is_the_one_the_page_would_build(db):
+    """The figure shared by every session equals one built afresh from the same series
+    (the page drew the latter before the cache), for each kind and granularity."""
+    from monitor import dashboard, overview_figures
+    from monitor import overview_queries as q
+    from monitor.filters import Filters
+
+    store = dashboard.get_runtime().store
+    version = dashboard.data_version(store)
+    for filters in (Filters(), Filters(unique_stories=False)):
+        for kind in q.ENTITY_KINDS:
+            for bucket in ("day", "week"):
+                chart = overview_figures.entity_chart(store, filters, kind, bucket, version)
+                query = q.entity_series(filters, kind, bucket)
+                series = dashboard.frame(store, query.name, query.filters, version, **query.params)
+                day = q.entity_series(filters, kind, "day")
+                daily = dashboard.frame(store, day.name, day.filters, version, **day.params)
+                found = overview_figures.spikes(daily)
+                fresh = overview_figures.entity_figure(
+                    series, found, overview_figures.LABELS[kind], bucket, filters.unique_stories
+                )
+                assert chart.figure is not None and chart.figure.to_json() == fresh.to_json()
+                assert chart.series.equals(series) and chart.spikes.equals(found)
+                again = overview_figures.entity_chart(store, filters, kind, bucket, version)
+                assert again is chart  # one object for every session
 
 
 def test_the_overview_draws_the_part_below_the_fold_on_the_second_run(db):

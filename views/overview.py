@@ -6,39 +6,14 @@ from dataclasses import replace
 
 import pandas as pd
 import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import dashboard as d
+from monitor import overview_figures as f
 from monitor import overview_queries as q
-from monitor.charts import line_render_mode, top_and_rest
+from monitor.charts import top_and_rest
 
-SPIKE_WINDOW_DAYS = 14
-SPIKE_SIGMAS = 3.0
-SPIKE_MIN = 5
 TOP_SOURCES = 10  # the chart's colours; the download keeps every source
-
-
-def spikes(daily: pd.DataFrame) -> pd.DataFrame:
-    """Days far above their trailing 14-day baseline (> mean + 3 sd and at least 5)."""
-    if daily.empty:
-        return daily.assign(baseline=[])
-    wide = daily.pivot_table(index="bucket", columns="name", values="mentions", aggfunc="sum")
-    days = pd.date_range(wide.index.min(), wide.index.max(), freq="D")
-    wide = wide.reindex(days, fill_value=0).fillna(0)
-    past = wide.shift(1).rolling(SPIKE_WINDOW_DAYS, min_periods=SPIKE_WINDOW_DAYS)
-    mean, sd = past.mean(), past.std().fillna(0)
-    hit = (wide >= SPIKE_MIN) & (wide > mean + SPIKE_SIGMAS * sd)
-    rows = [
-        {
-            "bucket": day,
-            "name": name,
-            "mentions": int(wide.at[day, name]),
-            "baseline": round(float(mean.at[day, name]), 1),
-        }
-        for day, name in hit.stack().loc[lambda s: s].index
-    ]
-    return pd.DataFrame(rows, columns=["bucket", "name", "mentions", "baseline"])
 
 
 def headline(ctx: d.Context) -> None:
@@ -65,40 +40,12 @@ def headline(ctx: d.Context) -> None:
 
 
 def entity_chart(ctx: d.Context, kind: str, label: str, bucket: str) -> None:
-    unique = ctx.filters.unique_stories
-    series = ctx.query(q.entity_series(ctx.filters, kind, bucket))
-    if series.empty:
+    chart = f.entity_chart(ctx.store, ctx.filters, kind, bucket, ctx.version)
+    series, found = chart.series, chart.spikes
+    if chart.figure is None:
         d.no_match(f"{label.lower()} mentions")
         return
-    unit = "stories" if unique else "articles"
-    lines = d.dense(d.plot_names(series, "name"), "mentions", "name", bucket)
-    fig = px.line(
-        lines,
-        x="bucket",
-        y="mentions",
-        color="name",
-        labels={"bucket": "", "mentions": f"Mentions ({unit})", "name": label},
-        render_mode=line_render_mode(len(lines)),
-    )
-    daily = series if bucket == "day" else ctx.query(q.entity_series(ctx.filters, kind, "day"))
-    found = spikes(daily)
-    if bucket == "day" and not found.empty:
-        fig.add_trace(
-            go.Scatter(
-                x=found["bucket"],
-                y=found["mentions"],
-                mode="markers",
-                name="spike",
-                marker={"symbol": "star", "size": 14, "color": "#dc2626"},
-                hovertext=found["name"].map(d.plot_text),
-            )
-        )
-    fig.update_layout(
-        height=340,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
-    )
-    st.plotly_chart(fig, key=f"chart_{kind}")
+    st.plotly_chart(chart.figure, key=f"chart_{kind}")
     if not found.empty:
         st.caption(
             "Spikes (a day above its 14-day mean + 3 sd, and at least 5): "
