@@ -314,3 +314,16 @@ def test_the_overview_draws_the_part_below_the_fold_on_the_second_run(db):
         run(at)
         assert len(at.get("plotly_chart")) == 3 and len(at.dataframe) == 1
         assert not any("Loading the rest" in c.value for c in at.caption)
+
+
+def test_the_overview_releases_the_background_thread_when_the_whole_page_is_drawn(db, monkeypatch):
+    """The background thread (ingestor start-up, then polling) waits for the first page to
+    be drawn: on the Overview, the run that draws the rest, not the first run."""
+    from monitor import dashboard
+
+    drawn: list[int] = []
+    monkeypatch.setattr(dashboard, "page_drawn", lambda ctx: drawn.append(1))
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    assert len(at.get("plotly_chart")) == 2 and drawn == []
+    run(at)
+    assert len(at.get("plotly_chart")) == 3 and drawn == [1]
