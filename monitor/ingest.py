@@ -116,7 +116,6 @@ class _Ready:
 
     work: _Work
     finish: Callable[[], list[ProcessedArticle]]
-    updated_ids: list[str]
     result: IngestResult
     fetches: list[tuple[FetchRecord, IngestResult | None]]
     count: int  # articles to write
@@ -283,23 +282,24 @@ class Ingestor:
 
     def _ready(self, work: _Work) -> _Ready:
         """Processed and counted, ready to write."""
-        entries, finish = self._process(work)
+        written, finish = self._process(work)
         known = work.known
-        updated_ids = [e.article_id for e in entries if e.article_id in known]
+        updated = sum(1 for i in written if i in known)
         n = len(work.batch.entries)
-        result = IngestResult(n, len(entries) - len(updated_ids), len(updated_ids))
+        result = IngestResult(n, len(written) - updated, updated)
         todo_ids = work.todo_ids if len(work.batch.parts) > 1 else set()
         fetches = [
             (record, result if ids is None else _part_result(ids, todo_ids, known))
             for record, ids in work.batch.parts
         ]
-        return _Ready(work, finish, updated_ids, result, fetches, len(entries))
+        return _Ready(work, finish, result, fetches, len(written))
 
-    def _process(self, work: _Work) -> tuple[list[FeedEntry], Callable[[], list[ProcessedArticle]]]:
+    def _process(self, work: _Work) -> tuple[list[str], Callable[[], list[ProcessedArticle]]]:
         """Clean (with the feed's learned keys as they are now), learn when due, clean again
-        the articles the new keys touch, then extract each article once. Returns the
-        entries as they will be written (in that order) and a call that returns the
-        processed articles: extraction still owed is left running in the pool until then."""
+        the articles the new keys touch, then extract each article once. Returns the ids of
+        the articles to write and a call that returns them processed, in write order: what
+        is still owed after learning (cleaning again, extraction) is left running in the
+        pool until then, so this process goes on to the next batch meanwhile."""
         feed, todo = work.batch.feed, work.todo
         learned = self.learned_for(feed)
         analysed: list[tuple[ExtractionColumns, Sketch] | None] = [None] * len(todo)
@@ -315,34 +315,50 @@ class Ingestor:
             ]
         if learned != work.learned:  # an earlier batch of this feed learned keys meanwhile
             self._reclean(cleaned, analysed, learned, learned - work.learned)
+        stale: list[int] = []
         if self._due_to_learn(feed, len(todo)):
             newly = self._learn(feed, [c.cleaned for c in cleaned]) - learned
             if newly:
                 learned = self._learned[feed] = learned | newly
-                self._reclean(cleaned, analysed, learned, newly)
-        missing = [i for i, x in enumerate(analysed) if x is None]
-        redo: Pending | None = None
-        if missing:
+                stale = [i for i, c in enumerate(cleaned) if touched_by(c.cleaned, newly)]
+                if self.pool is None:
+                    self._reclean(cleaned, analysed, learned, newly, stale)
+                    stale = []
+        # With a pool, the articles the new keys touch are cleaned again and extracted in
+        # one go (nothing of them is needed before the write); the others are extracted.
+        stale_set = set(stale)
+        missing = [i for i, x in enumerate(analysed) if x is None and i not in stale_set]
+        redone = redo = None
+        if self.pool is not None:
+            redone = self._submit([cleaned[i].source for i in stale], "process_slim", learned)
             args = [(cleaned[i].cleaned.text, cleaned[i].entry.published) for i in missing]
-            # A few (< MIN_PARALLEL) are extracted here, when the group is written: shipping
-            # them cost more CPU in all than it saved this process (corpus B, 300 feeds).
-            if self.pool is not None:
-                redo = self.pool.submit("analyse", args)
-            else:
-                redone = [analyse_columns(t, published, self.extractor) for t, published in args]
-                for i, x in zip(missing, redone, strict=True):
-                    analysed[i] = x
-        order = sorted(range(len(cleaned)), key=lambda i: cleaned[i].entry.published)
+            redo = self._submit(args, "analyse")
+        else:
+            for i in missing:
+                analysed[i] = analyse_columns(
+                    cleaned[i].cleaned.text, cleaned[i].entry.published, self.extractor
+                )
 
         def finish() -> list[ProcessedArticle]:
+            if redone is not None:  # (changed entry or None, cleaned, extraction, sketch)
+                for i, d in zip(stale, redone.result(), strict=True):
+                    cleaned[i], analysed[i] = _cleaned_entry(cleaned[i].source, d[:2]), d[2:]
             if redo is not None:
                 for i, x in zip(missing, redo.result(), strict=True):
                     analysed[i] = x
+            order = sorted(range(len(cleaned)), key=lambda i: cleaned[i].entry.published)
             return [
                 ProcessedArticle(cleaned[i].entry, cleaned[i].cleaned, *analysed[i]) for i in order
             ]
 
-        return [cleaned[i].entry for i in order], finish
+        return [e.article_id for e in todo], finish
+
+    def _submit(self, items: list, kind: str, *args) -> Pending | None:
+        """``kind`` work for the pool, collected when the group is written. A few
+        (< MIN_PARALLEL) are done in this process then: shipping them cost more CPU in all
+        than it saved this process (corpus B, 300 feeds)."""
+        assert self.pool is not None
+        return self.pool.submit(kind, items, *args) if items else None
 
     def _reclean(
         self,
@@ -350,10 +366,12 @@ class Ingestor:
         analysed: list[tuple[ExtractionColumns, Sketch] | None],
         learned: frozenset[str],
         newly: frozenset[str],
+        stale: list[int] | None = None,
     ) -> None:
-        """Clean again (in place) the articles that hold a paragraph keyed in ``newly``;
-        their extraction, if any, is dropped."""
-        stale = [i for i, c in enumerate(cleaned) if touched_by(c.cleaned, newly)]
+        """Clean again (in place) the articles that hold a paragraph keyed in ``newly``
+        (``stale``, when known); their extraction, if any, is dropped."""
+        if stale is None:
+            stale = [i for i, c in enumerate(cleaned) if touched_by(c.cleaned, newly)]
         sources = [cleaned[i].source for i in stale]
         if self.pool is not None:
             redone = self.pool.submit("clean_slim", sources, learned).result()
@@ -394,7 +412,12 @@ class Ingestor:
         }
         hashes = {k: v for r in group for k, v in r.work.hashes.items()}
         saved = []
-        updated = [i for r in group for i in r.updated_ids]
+        updated = [  # in write order, as the ids were probed
+            p.entry.article_id
+            for r in group
+            for p in r.processed
+            if p.entry.article_id in r.work.known
+        ]
         with self.store.transaction() as cur:
             # the derive step sees an updated article only where it is now: the cells it
             # leaves (another hour, another story's copies) are recomputed here
