@@ -1,5 +1,6 @@
 """The Overview page's queries as values (name, filters, parameters), shared by the page
-(views/overview.py) and the warm start (serve.py).
+(views/overview.py), its cached charts (monitor/overview_figures.py) and the warm start
+(serve.py, monitor.dashboard.warm_overview).
 
 The page's results are cached across sessions (st.cache_data) by exactly these arguments,
 so the warm start, which runs the first page's queries before any browser connects, must
@@ -54,14 +55,3 @@ def source_series(filters: Filters, bucket: str) -> Query:
     return Query(
         "page_source_series", filters, {"bucket": bucket, "unique": filters.unique_stories}
     )
-
-
-def page_queries(filters: Filters, bucket: str, today: datetime, now: datetime) -> list[Query]:
-    """Every query one run of the Overview makes, in the page's order (the spikes are
-    found on the daily series, so another granularity reads that too)."""
-    queries = [headline(filters, today)]
-    for kind in ENTITY_KINDS:
-        queries.append(entity_series(filters, kind, bucket))
-        if bucket != "day":
-            queries.append(entity_series(filters, kind, "day"))
-    return [*queries, movers(filters, now), source_series(filters, bucket)]
