@@ -152,12 +152,16 @@ def refresh_cells(cur, scope: pa.Table) -> int:
         cur.register("_cell_articles", articles)
         returned: dict[str, list[pa.Table]] = {"cells": [], "pairs": []}
         try:
+            # their mentions per article and entity, read once for the four mention and
+            # quoted cell/spread statements (a TEMP table of this transaction)
+            _execute(cur, "agg_cell_mentions", **bounds)
             for name in _HOUR_STEPS:
                 if name in _RETURNING:  # the day-grain rows of what it drops or adds
                     returned[_RETURNING[name]].append(_arrow(cur, name, **bounds))
                 else:
                     _execute(cur, name, **bounds)
         finally:
+            _execute(cur, "agg_drop_cell_mentions")
             cur.unregister("_cell_articles")
         _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in ("cells", "pairs")))
     finally:
@@ -169,13 +173,18 @@ def _refresh_days(cur, bounds: dict, cell_keys: pa.Table, pair_delta: pa.Table) 
     """Bring the day tables up to date after the scope's hour cells were recomputed:
     `cell_keys` are the (day, kind, entity_id) groups of the hour rows dropped and added,
     `pair_delta` the dropped pair rows with negative counts and the added ones."""
-    # the pair spread's groups: every (day, pair) of a dropped or added hour row
-    pair_keys = pair_delta.select(["day", "country_a", "country_b"])
     cur.register("_day_pair_rows", pair_delta)
     try:
-        changes = _arrow(cur, "agg_day_pair_changes")
+        groups = _arrow(cur, "agg_day_pair_changes")
     finally:
         cur.unregister("_day_pair_rows")
+    # the pair spread's groups: every (day, pair) of a dropped or added hour row, once
+    pair_keys = groups.select(["day", "country_a", "country_b"])
+    # the day pair cells': the groups that did not come back as they were (the recomputed
+    # cells of a batch's older copies, mostly)
+    changes = groups.filter(
+        pc.or_(pc.not_equal(groups["articles"], 0), pc.not_equal(groups["solo_stories"], 0))
+    )
     tables = {"_day_keys": cell_keys, "_day_pair_keys": pair_keys, "_day_pair_delta": changes}
     for table, rows in tables.items():
         cur.register(table, rows)
