@@ -8,9 +8,11 @@ either the whole batch or none of it.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -41,6 +43,8 @@ from monitor.rows import (
 )
 from monitor.store import Store, delete_ids, insert_arrow, utcnow
 from monitor.stories import Sketch, StoryIndex, sketch
+
+log = logging.getLogger(__name__)
 
 CHILD_TABLES = ("removed_spans", "mentions", "quotes")
 LEARN_SAMPLE = 200
@@ -128,6 +132,56 @@ class _Ready:
         return self._processed
 
 
+class _Writer:
+    """Runs `Ingestor._write` for one group at a time: in a thread of its own (threaded), so
+    the caller learns and cleans the next group meanwhile, or in the caller's thread."""
+
+    def __init__(self, threaded: bool) -> None:
+        self.threaded = threaded
+        self._executor = ThreadPoolExecutor(1, "ingest-writer") if threaded else None
+        self._group: list[_Ready] = []
+        self._future: Future | None = None
+        self._feeds: set[str] = set()
+
+    def submit(
+        self, write: Callable[[list[_Ready], bool], None], group: list[_Ready], derive: bool
+    ):
+        assert self._future is None, "one group in flight at a time"
+        self._group, self._feeds = group, {f for r in group for f in r.work.feeds}
+        if self._executor is not None:
+            self._future = self._executor.submit(write, group, derive)
+        else:
+            self._future = Future()
+            try:
+                write(group, derive)
+                self._future.set_result(None)
+            except BaseException as exc:  # re-raised by wait(), as the thread's would be
+                self._future.set_exception(exc)
+
+    def touches(self, feeds: set[str]) -> bool:
+        return self._future is not None and not feeds.isdisjoint(self._feeds)
+
+    def wait(self) -> list[_Ready]:
+        """The group in flight once written (none: []); its error is raised here."""
+        future, group = self._future, self._group
+        if future is None:
+            return []
+        self._future, self._group, self._feeds = None, [], set()
+        future.result()
+        return group
+
+    def close(self) -> None:
+        """Never leave a write running behind the caller (who may close the store next)."""
+        if self._future is not None:
+            try:
+                self._future.result()
+            except Exception:
+                log.exception("a group's write failed after its ingest call ended")
+            self._future = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+
+
 @dataclass
 class Ingestor:
     store: Store
@@ -199,6 +253,11 @@ class Ingestor:
         (300 feeds of a few items each) pays it once per group. A feed's next batch is only
         processed once its previous one is written (learning reads the stored texts).
 
+        With a pool, a group is written by a writer thread (`_Writer`) while this thread
+        learns and cleans the next group's batches: DuckDB releases the GIL while it runs a
+        statement or commits. One group is in flight at a time, and a batch of a feed in it
+        waits for its commit (learning reads the feed's stored texts).
+
         A batch is probed before the batches ahead of it are written: the ids and hashes
         they are about to write stand in for the store (`inflight`), so a repeated article
         is seen as known, exactly as after their commit. Results come once written."""
@@ -206,37 +265,58 @@ class Ingestor:
         inflight: dict[str, str] = {}
         ahead: deque[_Work] = deque()
         group: list[_Ready] = []
-        for batch in batches:
-            work = self._prepare(batch, inflight)
-            inflight.update((e.article_id, work.hashes[e.article_id]) for e in work.todo)
-            ahead.append(work)
-            if len(ahead) > 1:
-                yield from self._add_to_group(group, ahead.popleft(), inflight, limit)
-        while ahead:
-            yield from self._add_to_group(group, ahead.popleft(), inflight, limit)
-        # the call ends exact: its last transaction derives from everything pending
-        yield from self._flush(group, inflight, derive=True)
+        writer = _Writer(threaded=self.pool is not None)
+        try:
+            for batch in batches:
+                work = self._prepare(batch, inflight)
+                inflight.update((e.article_id, work.hashes[e.article_id]) for e in work.todo)
+                ahead.append(work)
+                if len(ahead) > 1:
+                    yield from self._add_to_group(group, ahead.popleft(), inflight, limit, writer)
+            while ahead:
+                yield from self._add_to_group(group, ahead.popleft(), inflight, limit, writer)
+            # the call ends exact: its last transaction derives from everything pending
+            yield from self._flush(group, inflight, writer, derive=True)
+            yield from self._collect(writer, inflight)
+        except Exception:
+            # a group committed before the failure is reported as stored (its caller must
+            # not store its batches again), as when the writes were made in this thread
+            yield from self._collect(writer, inflight)
+            raise
+        finally:
+            writer.close()
         self.catch_up()  # (when the last group was already written)
 
-    def _add_to_group(self, group: list[_Ready], work: _Work, inflight, limit: int):
+    def _add_to_group(self, group: list[_Ready], work: _Work, inflight, limit: int, writer):
         feeds = work.feeds
         if any(not feeds.isdisjoint(r.work.feeds) for r in group):
-            yield from self._flush(group, inflight)
+            yield from self._flush(group, inflight, writer)
+        if writer.touches(feeds):  # learning reads what that write stores
+            yield from self._collect(writer, inflight)
         group.append(self._ready(work))
         if sum(r.count for r in group) >= limit:
-            yield from self._flush(group, inflight)
+            yield from self._flush(group, inflight, writer)
 
-    def _flush(self, group: list[_Ready], inflight: dict[str, str], derive: bool = False):
+    def _flush(self, group: list[_Ready], inflight, writer: _Writer, derive: bool = False):
+        """Hand the group to the writer (once the group before it is written: the derive
+        decision and the story index need it committed)."""
         if not group:
             return
-        self._write(group, derive or self._derive_due(group))
-        for ready in group:
+        yield from self._collect(writer, inflight)
+        written = list(group)
+        group.clear()
+        writer.submit(self._write, written, derive or self._derive_due(written))
+        if not writer.threaded:
+            yield from self._collect(writer, inflight)
+
+    def _collect(self, writer: _Writer, inflight: dict[str, str]):
+        """Wait for the group in flight (re-raising its error) and report its batches."""
+        for ready in writer.wait():
             work = ready.work
             for e in work.todo:  # stored now: the store answers for them again
                 if inflight.get(e.article_id) == work.hashes[e.article_id]:
                     del inflight[e.article_id]
             yield work.batch, ready.result, [r for _, r in ready.fetches]
-        group.clear()
 
     def _derive_due(self, group: list[_Ready]) -> bool:
         """Whether a long ingest call should derive in this group's transaction."""

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -250,3 +251,76 @@ def test_ids_left_pending_by_a_stopped_ingest_are_derived_by_the_next_ingestor(t
     finally:
         store.close()
     _assert_exact(db)
+
+
+def _stored_ids(store) -> set[str]:
+    return {r[0] for r in store.con.execute("SELECT id FROM articles").fetchall()}
+
+
+def _reported_until_error(ingestor: Ingestor, batches) -> tuple[list[Batch], BaseException]:
+    reported: list[Batch] = []
+    with pytest.raises(RuntimeError) as failure:
+        for batch, _, _ in ingestor.ingest_many(batches, group_items=50):
+            reported.append(batch)
+    return reported, failure.value
+
+
+@pytest.mark.parametrize("pooled", [False, True], ids=["in-thread", "writer-thread"])
+def test_a_failure_reports_exactly_the_groups_that_were_stored(tmp_path, pool, pooled) -> None:
+    """With a pool, groups are written by a writer thread while the next ones are prepared.
+    Whether the failure is the source of batches (this thread) or a group's write (the
+    writer), every batch reported is stored and every stored batch was reported: a caller
+    (the poller) stores the unreported ones again, one by one."""
+    p = pool if pooled else None
+
+    def failing_source():
+        batches = _batches()
+        yield from batches[:7]
+        raise RuntimeError("feed source failed")
+
+    db = tmp_path / "source.duckdb"
+    store = open_store(db)
+    try:
+        ingestor = Ingestor(store, p.extractor if p else ExtractorSpec().build(), pool=p)
+        reported, _ = _reported_until_error(ingestor, failing_source())
+        assert reported, "groups written before the failure are reported"
+        assert _stored_ids(store) == {e.article_id for b in reported for e in b.entries}
+    finally:
+        store.close()
+
+    db = tmp_path / "write.duckdb"
+    store = open_store(db)
+    try:
+        ingestor = Ingestor(store, p.extractor if p else ExtractorSpec().build(), pool=p)
+        write, calls = ingestor._write, []
+
+        def failing_write(group, derive=False):
+            calls.append(threading.current_thread().name)
+            if len(calls) == 3:
+                raise RuntimeError("disk full")
+            write(group, derive)
+
+        ingestor._write = failing_write
+        reported, _ = _reported_until_error(ingestor, _batches())
+        assert len(calls) == 3 and reported
+        assert all(name.startswith("ingest-writer") == pooled for name in calls)
+        assert _stored_ids(store) == {e.article_id for b in reported for e in b.entries}
+    finally:
+        store.close()
+
+
+def test_the_writer_thread_is_gone_when_the_caller_stops_early(tmp_path, pool) -> None:
+    """A caller that stops iterating (or fails) leaves no write running: the store can be
+    closed right away, and what was handed to the writer is committed whole."""
+    db = tmp_path / "m.duckdb"
+    store = open_store(db)
+    try:
+        ingestor = Ingestor(store, pool.extractor, pool=pool)
+        results = ingestor.ingest_many(_batches(), group_items=50)
+        first, _, _ = next(results)
+        results.close()
+        assert not [t for t in threading.enumerate() if t.name.startswith("ingest-writer")]
+        stored = _stored_ids(store)
+        assert {e.article_id for e in first.entries} <= stored
+    finally:
+        store.close()
