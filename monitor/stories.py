@@ -254,9 +254,12 @@ def _signature_of(joined: bytes, num_perm: int) -> np.ndarray:
     # What MinHash.update_batch computes for the "affine32" scheme, minus its per-item
     # Python loop over hashfunc: premix, permute, minimum per permutation. One row per
     # permutation, so each minimum runs over contiguous memory (~1.6x faster than the
-    # column-wise minimum of the (shingles, num_perm) matrix).
-    shingles = _shingle_hashes(_token_hashes(joined))
-    return (a * _fmix32(shingles) + b).min(axis=1).astype(np.uint32)
+    # column-wise minimum of the (shingles, num_perm) matrix), and b is added in place: no
+    # second ~180 KB temporary (a sketch right after its article's extraction, as in a pool
+    # worker: 162 -> 153 us).
+    permuted = a * _fmix32(_shingle_hashes(_token_hashes(joined)))  # uint32, wraps
+    permuted += b
+    return permuted.min(axis=1)
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
