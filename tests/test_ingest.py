@@ -150,3 +150,20 @@ def test_discovered_officials_are_counted(runtime):
     )
     rows = runtime.store.query("discovered_list")
     assert rows[0][0] == "Ana Lungu" and rows[0][2] == "MD" and rows[0][5] == 3
+
+
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 128, 129, 300])
+def test_probe_finds_the_stored_hashes_whatever_the_number_of_ids(runtime, n):
+    """Chunks of up to 16 ids go through article_hashes_16, longer ones through the
+    128-id query, and a list is split into chunks: every stored id is found with its hash,
+    and no id that is not stored."""
+    items = [
+        {"guid": f"g{i}", "title": f"Item {i}", "date": when(i / 10), "body": f"<p>Text {i}.</p>"}
+        for i in range(150)
+    ]
+    ingest(runtime, "Probe", items)
+    store = runtime.store
+    stored = dict(store.con.execute("SELECT id, content_hash FROM articles").fetchall())
+    ids = sorted(stored)[: n // 2] + [f"missing-{i}" for i in range(n - n // 2)]
+    got = runtime.ingestor._known_hashes(ids)
+    assert got == {i: stored[i] for i in ids if i in stored}
