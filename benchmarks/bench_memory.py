@@ -77,7 +77,12 @@ def run(args: argparse.Namespace) -> None:
     ingestor = Ingestor(store, extractor, settings, **({"pool": pool} if pool else {}))
     cfg = SynthConfig(articles=args.articles, days=args.days, sources=args.sources)
     if args.prefill:  # after the stored articles: the story window then holds the new ones
-        newest = store.con.execute("SELECT max(published) FROM articles").fetchone()[0]
+        # fetchall, not fetchone: a result left unexhausted keeps its read transaction open on
+        # store.con, and after the writer's first committed UPDATE (upserts) no checkpoint
+        # can run ("other write transactions active"), the automatic ones included. Runs
+        # before bbec02e never touched store.con again: the WAL and DuckDB's un-checkpointed
+        # rows grew all run and the derive ran out of memory_limit at ~1.05M stored.
+        newest = store.con.execute("SELECT max(published) FROM articles").fetchall()[0][0]
         cfg = replace(cfg, start=newest + timedelta(hours=1))
     print(f"target: {args.articles} articles over {args.days} days, {args.sources} sources, "
           f"workers={args.workers}, chunk={args.chunk_files} files, "
@@ -118,7 +123,9 @@ def _import_chunk(chunk: list[Path], ingestor: Ingestor, store, pool, db: Path) 
           f"RSS {now:6,.0f} MB  peak {peak:6,.0f} MB  workers {worker_peak_mb(pool):5,.0f} MB  "
           f"story index {len(ingestor.stories):>7,}  db {db.stat().st_size / 1e9:5.2f} GB",
           flush=True)  # fmt: skip
-    print(f"  duckdb memory: {duckdb_memory(store)}", flush=True)
+    wal = db.with_name(db.name + ".wal")  # un-checkpointed commits (checkpoint_threshold)
+    wal_mb = wal.stat().st_size / 2**20 if wal.exists() else 0.0
+    print(f"  duckdb memory: {duckdb_memory(store)}; wal {wal_mb:,.0f} MB", flush=True)
 
 
 def duckdb_memory(store) -> str:
