@@ -148,13 +148,19 @@ def _parse_feed_reference(
         raise FeedParseError("empty response body")
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     warning = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
-    if not parsed.entries:
+    if not parsed.entries and not _well_formed_and_empty(parsed):
         raise FeedParseError(_no_entries_reason(parsed, warning))
     meta = parsed.get("feed", {})
     feed_language = language or meta.get("language") or None
     feed = name(meta.get("title"))
     entries = tuple(to_entry(e, feed, feed_language, fetched_at) for e in parsed.entries)
     return ParsedFeed(meta.get("title"), feed_language, _dedupe(entries), warning)
+
+
+def _well_formed_and_empty(parsed) -> bool:
+    """An RSS/Atom document that parsed cleanly and lists no item: a quiet feed, not an
+    error (a poll of it is a success with nothing new, with no failure count or backoff)."""
+    return bool(parsed.get("version")) and not parsed.get("bozo")
 
 
 def _no_entries_reason(parsed, warning: str | None) -> str:

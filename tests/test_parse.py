@@ -71,6 +71,26 @@ def test_unusable_bytes_raise_clear_errors(data, message):
         parse_feed(data, "bad", NOW)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        rss([], title="Quiet Wire"),
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        b"<title>Quiet Wire</title><id>urn:q</id><updated>2026-01-01T00:00:00Z</updated></feed>",
+    ],
+    ids=["rss", "atom"],
+)
+def test_a_well_formed_feed_with_no_items_is_empty_not_an_error(data):
+    feed = parse_feed(data, "quiet", NOW)
+    assert feed.entries == () and feed.title == "Quiet Wire" and feed.warning is None
+
+
+def test_a_feed_cut_before_its_first_item_is_still_an_error():
+    data = rss([{"guid": "1", "title": "T", "body": "<p>b</p>"}])
+    with pytest.raises(FeedParseError):
+        parse_feed(data[: data.index(b"<item>") - 3], "wire", NOW)
+
+
 def test_truncated_feed_keeps_complete_items():
     data = rss([{"guid": str(i), "title": f"T{i}", "body": "<p>b</p>"} for i in range(5)])
     cut = data[: data.index(b"<guid>4</guid>")]

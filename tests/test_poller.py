@@ -120,6 +120,19 @@ def test_bad_feeds_are_recorded_and_do_not_stop_others(feed_server, runtime_for,
     assert [f[0] for f in fetches] == ["Bad", "Good"]
 
 
+def test_a_feed_with_no_items_yet_is_a_quiet_success(feed_server, runtime_for):
+    route = Route(rss([], title="Quiet Wire"))
+    feed_server.routes["/quiet.xml"] = route
+    rt, poller = runtime_for([Feed("Quiet", feed_server.url("/quiet.xml"))])
+    report = poller.poll_once(force=True)[0]
+    assert report.error is None and report.result.new == 0
+    health = {r[0]: r for r in rt.store.query("feed_states")}
+    assert health["Quiet"][7] is None and health["Quiet"][8] == 0  # no error, no failure
+    route.body = rss(items(2))
+    assert poller.poll_once(force=True)[0].result.new == 2
+    assert article_count(rt) == 2
+
+
 def test_failures_in_a_row_count_up_and_reset(feed_server, runtime_for):
     route = Route(b"", status=503)
     feed_server.routes["/flaky.xml"] = route
