@@ -160,8 +160,10 @@ def refresh_cells(cur, scope: pa.Table) -> int:
                     returned[_RETURNING[name]].append(_arrow(cur, name, **bounds))
                 else:
                     _execute(cur, name, **bounds)
-        finally:
+            # not in `finally`: after a failed step the transaction is aborted and the DROP
+            # would raise over the step's error (a rollback drops the table anyway)
             _execute(cur, "agg_drop_cell_mentions")
+        finally:
             cur.unregister("_cell_articles")
         _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in ("cells", "pairs")))
     finally:
