@@ -42,10 +42,12 @@ class Settings:
     # -1: min(2, CPUs). 0: everything in the ingesting process. Started on first use.
     ingest_workers: int = -1
     import_batch_items: int = 500  # consecutive files of one feed merged into one batch
-    # DuckDB's memory (buffer cache and working memory); None: its default (80% of RAM). At
-    # 512MB the aggregates' derive step ran out of it in a long import into a 1M-article
-    # store (bench_memory --prefill, 3 runs of 4); 768MB held to 1.06M, peak RSS 1.37 GB.
-    duckdb_memory_limit: str | None = "768MB"
+    # DuckDB's memory (buffer cache and working memory); None: its default (80% of RAM).
+    # The derive step's earlier out-of-memory errors at 512MB came from bench_memory holding
+    # a read open on its connection, which blocked every checkpoint (fixed, 38e9920): at
+    # 512MB, 210k articles into the 1M store to a full 200k story index peaked at 1,286 MB
+    # RSS (768MB: 1,518 MB), no error (bench_memory --prefill, /work/notes/agg5.md).
+    duckdb_memory_limit: str | None = "512MB"
     story_max_entries: int = 200_000  # story index cap (≈ 1 KB each), on top of the window
     extra: dict[str, Any] = field(default_factory=dict)
 
