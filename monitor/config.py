@@ -46,7 +46,7 @@ class Settings:
     # The derive step's earlier out-of-memory errors at 512MB came from bench_memory holding
     # a read open on its connection, which blocked every checkpoint (fixed, 38e9920): at
     # 512MB, 210k articles into the 1M store to a full 200k story index peaked at 1,286 MB
-    # RSS (768MB: 1,518 MB), no error (bench_memory --prefill, /work/notes/agg5.md).
+    # RSS (768MB: 1,518 MB), no error (bench_memory --prefill; BENCHMARKS.md, round 6).
     duckdb_memory_limit: str | None = "512MB"
     story_max_entries: int = 200_000  # story index cap (≈ 1 KB each), on top of the window
     extra: dict[str, Any] = field(default_factory=dict)

@@ -223,7 +223,7 @@ _TWIN_PARAMS: dict[str, Callable[[dict[str, Any]], bool]] = {
 # twins kept per day over all feeds only (no hour x feed table): not for chosen sources
 DAY_ONLY = frozenset({"agg_day_quote_series"})
 # queries that never take filters; the filter options read the day-grain cells (~200k rows
-# at 1M articles) instead of agg_options' hour x feed cells (~8M): the warm start's first
+# at 1M articles) instead of the hour x feed cells (~8M): the warm start's first
 # read of them took ~1.1 s wall / 0.6 s CPU of a fresh process, on every session's path
 UNFILTERED = {"page_options": "day_options"}
 # day-grain twins (migration 006) of the twins above: exact when no source is chosen (they sum

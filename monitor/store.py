@@ -101,9 +101,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
+    # fetchall: a result left unread keeps a read transaction open, which blocks checkpoints
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return set()
     return {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}

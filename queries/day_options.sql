@@ -1,6 +1,6 @@
 -- name: day_options
 -- page_options (the filter bar's choices) with the entity part read from the day-grain
--- cells (migration 006: ~200k rows at 1M articles, vs ~8M hour x feed cells in agg_options)
+-- cells (migration 006: ~200k rows at 1M articles, vs ~8M hour x feed cells)
 -- and the sources from the article cells. An article lies in one day, so summing the
 -- distinct articles of each day counts each article once: the same rows as page_options.
 -- Speakers and languages have no aggregate and are read as in page_options.
