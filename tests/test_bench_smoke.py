@@ -52,3 +52,11 @@ def test_bench_memory_smoke_prints_peak_rss() -> None:
     assert re.search(r"stored: 300 articles", out), out
     assert re.search(r"peak RSS: [\d,]+ MB", out), out
     assert re.search(r"story index +[\d,]+", out), out
+
+
+def test_quiet_run_names_existing_benchmarks_and_needs_a_store() -> None:
+    script = BENCH / "quiet_run.sh"
+    named = set(re.findall(r"benchmarks/(\w+\.py)", script.read_text()))
+    assert named and all((BENCH / name).is_file() for name in named)
+    out = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=30)
+    assert out.returncode != 0 and "usage" in out.stderr
