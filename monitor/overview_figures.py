@@ -58,21 +58,28 @@ def spikes(daily: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["bucket", "name", "mentions", "baseline"])
 
 
+def mention_lines(series: pd.DataFrame, bucket: str, y_title: str, label: str) -> go.Figure:
+    """One line per name of `series` (bucket, name, mentions), every bucket present (zeros
+    filled), third-party names made safe for plotly; the charts of Overview, Countries and
+    Officials."""
+    lines = d.dense(d.plot_names(series, "name"), "mentions", "name", bucket)
+    return px.line(
+        lines,
+        x="bucket",
+        y="mentions",
+        color="name",
+        labels={"bucket": "", "mentions": y_title, "name": label},
+        render_mode=line_render_mode(len(lines)),
+    )
+
+
 def entity_figure(
     series: pd.DataFrame, found: pd.DataFrame, label: str, bucket: str, unique: bool
 ) -> go.Figure:
     """The lines of `series` (third-party names made safe for plotly), with the spikes as
     markers on a daily chart."""
     unit = "stories" if unique else "articles"
-    lines = d.dense(d.plot_names(series, "name"), "mentions", "name", bucket)
-    fig = px.line(
-        lines,
-        x="bucket",
-        y="mentions",
-        color="name",
-        labels={"bucket": "", "mentions": f"Mentions ({unit})", "name": label},
-        render_mode=line_render_mode(len(lines)),
-    )
+    fig = mention_lines(series, bucket, f"Mentions ({unit})", label)
     if bucket == "day" and not found.empty:
         fig.add_trace(
             go.Scatter(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
 from monitor import dashboard as d
 from monitor import geo
-from monitor.charts import line_render_mode
+from monitor.overview_figures import mention_lines
 
 
 def over_time(ctx: d.Context, bucket: str) -> None:
@@ -28,15 +27,7 @@ def over_time(ctx: d.Context, bucket: str) -> None:
         if chosen
         else "The 10 most mentioned countries (choose countries in the sidebar to compare)"
     )
-    lines = d.dense(d.plot_names(series, "name"), "mentions", "name", bucket)
-    fig = px.line(
-        lines,
-        x="bucket",
-        y="mentions",
-        color="name",
-        labels={"bucket": "", "mentions": "Mentions", "name": "Country"},
-        render_mode=line_render_mode(len(lines)),
-    )
+    fig = mention_lines(series, bucket, "Mentions", "Country")
     fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     st.plotly_chart(fig, key="countries_time")
     d.frame_downloads("series", f"country-mentions-{bucket}", series, ctx.filters, "c_series")

@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from monitor import dashboard as d
-from monitor.charts import line_render_mode
+from monitor.overview_figures import mention_lines
 
 
 def officials_over_time(ctx: d.Context, bucket: str) -> None:
@@ -22,15 +22,7 @@ def officials_over_time(ctx: d.Context, bucket: str) -> None:
     if series.empty:
         d.no_match("official mentions")
         return
-    lines = d.dense(d.plot_names(series, "name"), "mentions", "name", bucket)
-    fig = px.line(
-        lines,
-        x="bucket",
-        y="mentions",
-        color="name",
-        labels={"bucket": "", "mentions": "Mentions", "name": "Official"},
-        render_mode=line_render_mode(len(lines)),
-    )
+    fig = mention_lines(series, bucket, "Mentions", "Official")
     fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     st.plotly_chart(fig, key="officials_time")
     d.frame_downloads("series", f"official-mentions-{bucket}", series, ctx.filters, "o_series")
