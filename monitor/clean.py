@@ -13,7 +13,7 @@ import html as html_lib
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from html.entities import name2codepoint as _HTML4_ENTITIES
 
@@ -118,6 +118,7 @@ class _State:
     removed: list[Removed] = field(default_factory=list)
     exact: dict[str, int] = field(default_factory=dict)  # casefolded text → kept index
     near: list[tuple[frozenset[tuple[str, str]], int, int]] = field(default_factory=list)
+    kept_at: list[int] = field(default_factory=list)  # see CleanedArticle.kept_at
 
 
 def _near_duplicate_of(shingles: frozenset[tuple[str, str]], state: _State) -> int | None:
@@ -141,6 +142,12 @@ def _reason(paragraph: str, state: _State) -> str | None:
     rule = match_rule(paragraph, folded)
     if rule:
         return rule
+    return _unruled_reason(paragraph, folded, state)
+
+
+def _unruled_reason(paragraph: str, folded: str, state: _State) -> str | None:
+    """``_reason`` for a paragraph that is neither the headline nor rule-matched: the only
+    checks that depend on the learned keys and on the paragraphs kept before it."""
     # paragraph_key(paragraph), from the casefold already made; it is needed only to look up
     # learned keys and for the bigrams of paragraphs of at least _NEAR_MIN_WORDS words.
     words = folded.split()
@@ -193,6 +200,7 @@ def _fold_digits(text: str) -> str:
 
 
 def _keep(paragraph: str, folded: str, shingles: frozenset, state: _State) -> None:
+    state.kept_at.append(len(state.removed))
     state.kept.append(paragraph)
     index = len(state.kept)
     state.exact.setdefault(folded, index)
@@ -221,7 +229,115 @@ def _filter(
         paragraphs=tuple(state.kept),
         removed=tuple(state.removed),
         header_code=header_code,
+        kept_at=tuple(state.kept_at),
     )
+
+
+# ---------------------------------------------------------------- cleaning again with new keys
+
+_LEARNED = "learned-boilerplate"
+_DUPLICATE = "duplicate-of-paragraph-"
+_NEAR_DUPLICATE = "near-duplicate-of-paragraph-"
+
+
+def _key(paragraph: str) -> str:
+    """The learned-key lookup of ``_unruled_reason`` (== learned.paragraph_key)."""
+    return _fold_digits(" ".join(paragraph.casefold().split()))
+
+
+def refilter(cleaned: CleanedArticle, learned: frozenset[str]) -> CleanedArticle | None:
+    """What cleaning the same raw text again with ``learned`` returns, made from ``cleaned``
+    (a result of this module) alone; None when ``cleaned`` has no walk trace (not made here).
+
+    Learned keys only matter to paragraphs that are neither the headline nor rule-matched,
+    and nothing before the filter reads them, so the walk is rebuilt from the kept and
+    removed paragraphs (``kept_at``) and only those paragraphs are judged again."""
+    if len(cleaned.kept_at) != len(cleaned.paragraphs):
+        return None
+    fast = _refilter_fast(cleaned, learned)
+    return fast if fast is not None else _refilter_walk(cleaned, learned)
+
+
+def _walk_of(cleaned: CleanedArticle) -> list[tuple[str, str | None]]:
+    """The filter's walk: (paragraph, reason it was removed, or None when kept)."""
+    walk: list[tuple[str, str | None]] = []
+    removed, start = cleaned.removed, 0
+    for paragraph, at in zip(cleaned.paragraphs, cleaned.kept_at, strict=True):
+        walk.extend((r.text, r.reason) for r in removed[start:at])
+        walk.append((paragraph, None))
+        start = at
+    walk.extend((r.text, r.reason) for r in removed[start:])
+    return walk
+
+
+def _judged_by_keys(reason: str | None) -> bool:
+    """Whether a paragraph removed (or kept, None) for ``reason`` passed the headline and
+    rule checks, i.e. the learned keys and the paragraphs kept before it decide about it."""
+    return reason is None or reason == _LEARNED or reason.startswith((_DUPLICATE, _NEAR_DUPLICATE))
+
+
+def _refilter_walk(cleaned: CleanedArticle, learned: frozenset[str]) -> CleanedArticle:
+    """The general case: the filter's walk again, the headline and rule results reused."""
+    state = _State(learned=learned, title_key=None)
+    for paragraph, reason in _walk_of(cleaned):
+        if _judged_by_keys(reason):
+            reason = _unruled_reason(paragraph, paragraph.casefold(), state)
+        if reason:
+            state.removed.append(Removed(paragraph, reason))
+    return replace(
+        cleaned,
+        paragraphs=tuple(state.kept),
+        removed=tuple(state.removed),
+        kept_at=tuple(state.kept_at),
+    )
+
+
+def _refilter_fast(cleaned: CleanedArticle, learned: frozenset[str]) -> CleanedArticle | None:
+    """The common case, with no bigram work: every paragraph removed as learned stays so,
+    and no (near-)duplicate that stays loses the kept paragraph it repeats. Then a kept
+    paragraph is kept unless its key is learned now (nothing kept before it is new, so no
+    check can start to match), and a repeat cites the same paragraph, renumbered (the kept
+    list before it only lost entries; an exact repeat has its original's key, so it goes
+    with it). None when the general walk is needed."""
+    gone = [_key(p) in learned for p in cleaned.paragraphs]
+    removed: list[Removed] = []
+    changed = shifted = any(gone)
+    for r in cleaned.removed:
+        reason = r.reason
+        if reason == _LEARNED:
+            if _key(r.text) not in learned:
+                return None  # a key was dropped: the paragraph is judged again
+        elif reason.startswith((_DUPLICATE, _NEAR_DUPLICATE)):
+            head, _, number = reason.rpartition("-")
+            if _key(r.text) in learned:
+                reason, changed = _LEARNED, True
+            elif gone[int(number) - 1]:
+                return None  # its original is gone: it may be kept, or repeat another
+            elif shifted:
+                reason = f"{head}-{int(number) - sum(gone[: int(number)])}"
+        removed.append(r if reason == r.reason else Removed(r.text, reason))
+    if not changed:
+        return cleaned
+    return _merged(cleaned, gone, removed)
+
+
+def _merged(cleaned: CleanedArticle, gone: list[bool], removed: list[Removed]) -> CleanedArticle:
+    """``cleaned`` with the kept paragraphs flagged in ``gone`` moved, as learned
+    boilerplate, into ``removed`` (the other removals, already re-judged) at their place."""
+    kept: list[str] = []
+    kept_at: list[int] = []
+    out: list[Removed] = []
+    start = 0
+    for paragraph, at, drop in zip(cleaned.paragraphs, cleaned.kept_at, gone, strict=True):
+        out.extend(removed[start:at])
+        start = at
+        if drop:
+            out.append(Removed(paragraph, _LEARNED))
+        else:
+            kept_at.append(len(out))
+            kept.append(paragraph)
+    out.extend(removed[start:])
+    return replace(cleaned, paragraphs=tuple(kept), removed=tuple(out), kept_at=tuple(kept_at))
 
 
 # ---------------------------------------------------------------- scraped text pages

@@ -29,6 +29,10 @@ class CleanedArticle:
     paragraphs: tuple[str, ...]
     removed: tuple[Removed, ...] = ()
     header_code: int | None = None  # the scraper's status code on a scraped text page
+    # Where the cleaner's walk put each kept paragraph: how many `removed` entries came
+    # before it. With it `clean.refilter` can redo the learned-key step without the raw
+    # text. Not part of equality: it is bookkeeping, not content.
+    kept_at: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def text(self) -> str:

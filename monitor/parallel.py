@@ -31,13 +31,16 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitor import clean
 from monitor.extract import Extractor
 from monitor.extract.officials import load_registry
 from monitor.models import FeedEntry
 from monitor.pipeline import (
+    CleanedEntry,
     ProcessedArticle,
     clean_only,
     process_entry,
+    refilter,
 )
 from monitor.rows import analyse_columns
 
@@ -152,6 +155,35 @@ def _process_slim_items(items, extractor, learned):
     return out
 
 
+def _refilter_process_items(items, extractor, learned):
+    """``_process_slim_items`` of the entries the items were cleaned from, from their
+    cleaning (``pipeline.refilter``). An item is a CleanedEntry, or what `_ship_refilter`
+    sends of one: (cleaned, date, entry when cleaning changed it else None)."""
+    out = []
+    for item in items:
+        if isinstance(item, CleanedEntry):
+            c = refilter(item, learned)
+            changed = None if c.entry is item.source else c.entry
+            cleaned, published = c.cleaned, c.entry.published
+        else:
+            first, published, changed = item
+            cleaned = clean.refilter(first, learned)
+        columns, sk = analyse_columns(cleaned.text, published, extractor)
+        out.append((changed, cleaned, columns, sk))
+    return out
+
+
+def _ship_refilter(items: list) -> list:
+    """What a worker needs of each CleanedEntry to clean it again: its cleaning, not the
+    raw text it came from (unless the cleaning carries no walk trace)."""
+    return [
+        (c.cleaned, c.entry.published, None if c.entry is c.source else c.entry)
+        if len(c.cleaned.kept_at) == len(c.cleaned.paragraphs)
+        else c
+        for c in items
+    ]
+
+
 def _analyse_items(items, extractor):
     return [analyse_columns(text, published, extractor) for text, published in items]
 
@@ -167,7 +199,11 @@ _KINDS: dict[str, Callable] = {
     "clean_slim": _clean_slim_items,
     "process_slim": _process_slim_items,
     "analyse": _analyse_items,
+    "refilter_process": _refilter_process_items,
 }
+# Kinds whose items are sent to the workers in a smaller form (the in-process path, for a
+# small batch or a broken pool, takes the items as given).
+_SHIP: dict[str, Callable[[list], list]] = {"refilter_process": _ship_refilter}
 
 
 def _run_chunk(kind: str, items: Sequence, *args) -> list:
@@ -254,11 +290,12 @@ class ProcessPool:
         items = list(items)
         if len(items) < min_parallel:
             return Pending(self, kind, items, args, None)
+        shipped = _SHIP[kind](items) if kind in _SHIP else items
         # Two chunks per worker: an uneven chunk (long articles) leaves less idle time.
         try:
             futures = [
                 self._pool.submit(_run_chunk, kind, chunk, *args)
-                for chunk in _chunks(items, self.workers * 2)
+                for chunk in _chunks(shipped, self.workers * 2)
             ]
         except BrokenProcessPool:
             self._restart()

@@ -75,6 +75,16 @@ def clean_only(entry: FeedEntry, learned: frozenset[str] = frozenset()) -> Clean
     return CleanedEntry(entry, with_page_metadata(entry, cleaned), cleaned)
 
 
+def refilter(c: CleanedEntry, learned: frozenset[str]) -> CleanedEntry:
+    """``clean_only(c.source, learned)``, from the first cleaning's result when it carries its
+    walk (``clean.refilter``: no HTML split, no rule matching), else by cleaning again. The
+    title and date the page gave do not depend on learned keys, so ``c.entry`` stands."""
+    again = clean.refilter(c.cleaned, learned)
+    if again is None:
+        return clean_only(c.source, learned)
+    return c if again is c.cleaned else CleanedEntry(c.source, c.entry, again)
+
+
 def extract_cleaned(c: CleanedEntry, extractor: Extractor) -> ProcessedArticle:
     return ProcessedArticle(
         c.entry, c.cleaned, *analyse(c.cleaned.text, c.entry.published, extractor)
