@@ -116,27 +116,80 @@ def run(n: int) -> None:
     print(f"peak RSS: {_peak_rss_mb():,.0f} MB")
 
 
-def run_synth(n: int, passes: int = 5) -> None:
-    """What ingest runs: ``pipeline.clean_only`` on monitor/synth.py feed entries (HTML
-    fragments, 2-6 KB bodies with furniture). CPU time of this process per article, so the
-    number holds up on a shared machine; median (min-max) over `passes`."""
-    from monitor import pipeline, synth
-
-    entries = list(synth.iter_entries(synth.SynthConfig(articles=n, seed=1)))
-    pipeline.clean_only(entries[0])  # imports and first-call caches outside the timing
-    per_article = []
+def _cpu_ms_per_item(fn, items: list, passes: int) -> tuple[float, float, float]:
+    """Median, min and max CPU ms per item of ``fn(item)`` over `passes` passes."""
+    per_item = []
     for _ in range(passes):
         t0 = time.process_time()
-        for entry in entries:
-            pipeline.clean_only(entry)
-        per_article.append((time.process_time() - t0) / n * 1000)
-    per_article.sort()
-    median = per_article[len(per_article) // 2]
-    print(f"synth articles: {n}, {passes} passes")
-    print(
-        f"clean_only CPU: {median:.3f} ms/article "
-        f"(min {per_article[0]:.3f}, max {per_article[-1]:.3f})"
+        for item in items:
+            fn(item)
+        per_item.append((time.process_time() - t0) / max(len(items), 1) * 1000)
+    per_item.sort()
+    return per_item[len(per_item) // 2], per_item[0], per_item[-1]
+
+
+def run_synth(n: int, passes: int = 5, sources: int = 300) -> None:
+    """What ingest runs: ``pipeline.clean_only`` on monitor/synth.py feed entries (HTML
+    fragments, 2-6 KB bodies with furniture). CPU time of this process per article, so the
+    number holds up on a shared machine; median (min-max) over `passes`.
+
+    Then the re-clean after learning: each feed's keys learned from its articles (the
+    ingestor's default shares), and the articles they touch cleaned again, from the raw
+    text (``clean_only``) and from the first cleaning (``pipeline.refilter``)."""
+    from monitor import clean, pipeline, synth
+
+    entries = list(synth.iter_entries(synth.SynthConfig(articles=n, seed=1, sources=sources)))
+    pipeline.clean_only(entries[0])  # imports and first-call caches outside the timing
+    median, low, high = _cpu_ms_per_item(pipeline.clean_only, entries, passes)
+    print(f"synth articles: {n}, {sources} sources, {passes} passes")
+    print(f"clean_only CPU: {median:.3f} ms/article (min {low:.3f}, max {high:.3f})")
+
+    stale, learned = _touched_after_learning([pipeline.clean_only(e) for e in entries])
+    paths = {"fast": 0, "walk": 0, "clean": 0}
+    for c in stale:  # which path each takes (counted outside the timing)
+        if clean.refilter(c.cleaned, learned[c.source.feed]) is None:
+            paths["clean"] += 1
+        else:
+            paths[
+                "fast" if clean._refilter_fast(c.cleaned, learned[c.source.feed]) else "walk"
+            ] += 1
+    again = _cpu_ms_per_item(
+        lambda c: pipeline.clean_only(c.source, learned[c.source.feed]), stale, passes
     )
+    refilter = _cpu_ms_per_item(
+        lambda c: pipeline.refilter(c, learned[c.source.feed]), stale, passes
+    )
+    print(f"re-clean after learning: {len(stale)} of {n} articles touched by learned keys")
+    print(
+        f"  clean_only again CPU: {again[0]:.3f} ms/article (min {again[1]:.3f}, max {again[2]:.3f})"
+    )
+    print(
+        f"  refilter CPU: {refilter[0]:.3f} ms/article (min {refilter[1]:.3f}, max {refilter[2]:.3f})"
+        f"; paths: fast {paths['fast']}, walk {paths['walk']}, full clean {paths['clean']}"
+    )
+
+
+def _touched_after_learning(cleaned: list) -> tuple[list, dict[str, frozenset[str]]]:
+    """The cleaned entries a feed's learned keys touch, and each feed's keys (learned from
+    all of the feed's articles, with the ingestor's default shares)."""
+    from monitor.config import Settings
+    from monitor.learned import learn_source_boilerplate
+    from monitor.pipeline import touched_by
+
+    settings = Settings()
+    by_feed: dict[str, list] = {}
+    for c in cleaned:
+        by_feed.setdefault(c.source.feed, []).append(c)
+    learned = {
+        feed: learn_source_boilerplate(
+            [c.cleaned.paragraphs for c in items],
+            min_share=settings.learn_min_share,
+            min_articles=settings.learn_min_articles,
+        )
+        for feed, items in by_feed.items()
+    }
+    stale = [c for c in cleaned if touched_by(c.cleaned, learned[c.source.feed])]
+    return stale, learned
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -146,9 +199,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--synth", type=int, default=0, metavar="N", help="time clean_only on N synth entries"
     )
+    parser.add_argument("--sources", type=int, default=300, help="synth sources (--synth)")
     args = parser.parse_args(argv)
     if args.synth:
-        run_synth(args.synth, passes=1 if args.smoke else 5)
+        run_synth(args.synth, passes=1 if args.smoke else 5, sources=args.sources)
         return
     run(200 if args.smoke else max(args.articles, 1))
 

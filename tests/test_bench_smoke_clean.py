@@ -34,6 +34,7 @@ def test_bench_clean_synth_smoke_prints_cpu_per_article() -> None:
         check=True,
     ).stdout
     assert re.search(r"clean_only CPU: [\d.]+ ms/article", out), out
+    assert re.search(r"refilter CPU: [\d.]+ ms/article .*full clean \d+", out), out
 
 
 def test_bench_extract_synth_smoke_prints_cpu_per_article() -> None:
