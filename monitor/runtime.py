@@ -12,7 +12,7 @@ from monitor.config import Settings, ingest_workers
 from monitor.extract import Extractor
 from monitor.extract.officials import load_registry
 from monitor.feeds import load_feeds
-from monitor.store import Store, open_store, utcnow
+from monitor.store import WRITER_THREADS, Store, open_store, utcnow
 
 if TYPE_CHECKING:  # the ingest side is imported when first used (see Runtime.ingestor)
     from monitor.importer import ImportReport
@@ -83,11 +83,15 @@ def _build_ingestor(runtime: Runtime) -> Ingestor:
         raise
 
 
-def open_runtime(settings: Settings, read_only: bool = False) -> Runtime:
+def open_runtime(settings: Settings, read_only: bool = False, writer_only: bool = False) -> Runtime:
     """Store + extractor (a broken officials file fails here, at start); the ingestor is
-    built when first used."""
+    built when first used. ``writer_only``: this process serves no dashboard page (a
+    command-line poll or import), so DuckDB runs with WRITER_THREADS threads."""
     store = open_store(
-        settings.db_path, read_only=read_only, memory_limit=settings.duckdb_memory_limit
+        settings.db_path,
+        read_only=read_only,
+        memory_limit=settings.duckdb_memory_limit,
+        threads=WRITER_THREADS if writer_only else None,
     )
     try:
         return Runtime(settings, store, build_extractor(settings), read_only)

@@ -66,17 +66,35 @@ _MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 # RSS at 1M: 1,216 vs 1,206 MB).
 CHECKPOINT_THRESHOLD = "64MB"
 
+# DuckDB worker threads for a process that only writes: the poller or an import run from the
+# command line, with no dashboard page reading through the same instance. DuckDB's `threads`
+# is instance-wide (it cannot be set per connection), so the dashboard, whose background
+# poller shares its instance, keeps DuckDB's default (one per core) for its queries. With
+# one thread every statement runs in the calling thread: the writer's inserts, derive step
+# and checkpoints cost less CPU in all than when DuckDB splits them over its worker threads
+# (whose CPU the writer thread does not see). bench_ingest --articles 20000 --workers 2,
+# main process: 2.95 -> 2.67 CPU ms/item, DuckDB's own threads 1.04 ms/item -> none
+# (/work/notes/commit7.md).
+WRITER_THREADS = 1
+
 
 def connect(
-    path: Path, read_only: bool = False, memory_limit: str | None = None
+    path: Path,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the database file, creating its folder; raise DatabaseLocked with who holds it.
     ``memory_limit`` (e.g. "512MB") caps DuckDB's buffer cache (default: 80% of RAM). It is
     SET after connecting, not passed as connect config: DuckDB refuses a second connection
-    to the same file with another config, and other code in the process opens one."""
+    to the same file with another config, and other code in the process opens one.
+    ``threads`` sets DuckDB's worker threads for the whole process (default: one per core;
+    see WRITER_THREADS)."""
     path = Path(path)
     if memory_limit and not _MEMORY.fullmatch(memory_limit):
         raise StoreError(f"memory limit {memory_limit!r} is not a size such as 512MB")
+    if threads is not None and (type(threads) is not int or threads < 1):
+        raise StoreError(f"DuckDB threads {threads!r} is not a positive whole number")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -85,6 +103,8 @@ def connect(
             con.execute(f"SET memory_limit = '{memory_limit}'")  # checked against _MEMORY
         if not read_only:  # a database-wide setting; only writers checkpoint
             con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+        if threads is not None:
+            con.execute(f"SET threads = {threads}")  # checked to be an int above
         return con
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
@@ -142,8 +162,13 @@ def _apply(con: duckdb.DuckDBPyConnection, version: int, file: Path) -> None:
         raise
 
 
-def open_store(path: Path, read_only: bool = False, memory_limit: str | None = None) -> Store:
-    con = connect(path, read_only=read_only, memory_limit=memory_limit)
+def open_store(
+    path: Path,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> Store:
+    con = connect(path, read_only=read_only, memory_limit=memory_limit, threads=threads)
     try:
         if read_only:
             _check_readable(con, path)
