@@ -14,6 +14,7 @@ can beat. Generating the corpus is not timed.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -24,7 +25,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from unittest import mock
 
@@ -97,6 +98,76 @@ def instrumented(clock: StageClock):
         yield
 
 
+class ThreadCPU:
+    """CPU seconds of each thread of this process during a run, by role: the importing
+    thread ("main"), the ingest writer, the pool's feeder (pickles and sends tasks) and
+    result (receives and unpickles) threads, and the rest (DuckDB's own threads). Read from
+    /proc/self/task every ``every`` seconds, so a thread that ends is counted up to its last
+    sample (at most ``every`` s of it is lost); Linux only (elsewhere: nothing)."""
+
+    def __init__(self, every: float = 0.1) -> None:
+        self.every = every
+        self._last: dict[int, tuple[str, float]] = {}  # tid -> (role, cpu seconds)
+        self._start: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-thread-cpu", daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __enter__(self) -> ThreadCPU:
+        self._start = {tid: cpu for tid, (_, cpu) in self._sample().items()}
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def _sample(self) -> dict[int, tuple[str, float]]:
+        names = {t.native_id: t.name for t in threading.enumerate()}
+        try:
+            tids = [int(t) for t in os.listdir("/proc/self/task")]
+        except OSError:
+            return self._last
+        for tid in tids:
+            if tid == self._thread.native_id:
+                continue  # the sampler's own CPU is the benchmark's, not the ingest's
+            try:
+                fields = Path(f"/proc/self/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            cpu = (int(fields[11]) + int(fields[12])) / self._tick  # utime + stime
+            # a thread keeps the first role it was named with (an ending thread leaves
+            # threading.enumerate() before its last sample)
+            prev = self._last.get(tid, ("other", 0.0))[0]
+            self._last[tid] = (prev if prev != "other" else _role(names.get(tid), tid), cpu)
+        return self._last
+
+    def seconds(self) -> dict[str, float]:
+        roles: dict[str, float] = defaultdict(float)
+        for tid, (role, cpu) in self._last.items():
+            roles[role] += cpu - self._start.get(tid, 0.0)
+        return dict(roles)
+
+
+def _role(name: str | None, tid: int) -> str:
+    if tid == os.getpid():
+        return "main"
+    if name is None:
+        return "other"  # no Python thread: DuckDB's
+    if name.startswith("ingest-writer"):
+        return "writer"
+    if name.startswith("QueueFeederThread"):
+        return "pool feeder"
+    if name.startswith("Thread-"):  # concurrent.futures' result thread is unnamed
+        return "pool results"
+    return "other"
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -107,6 +178,7 @@ class RunResult:
     cpu: float  # seconds of CPU, this process and the pool's workers
     stored: int
     main_cpu: float = 0.0  # seconds of CPU of this process alone (the single writer)
+    threads: dict[str, float] = field(default_factory=dict)  # its CPU seconds by thread
 
 
 def ingest_once(
@@ -125,7 +197,7 @@ def ingest_once(
         if pool:  # start the workers (and build their extractors) before the clock runs
             pool.process(list(iter_entries(SynthConfig(articles=4 * workers * 8, sources=1))))
             worker_cpu0 = pool.cpu_seconds()
-        with instrumented(clock) if clock else ExitStack():
+        with instrumented(clock) if clock else ExitStack(), ThreadCPU() as threads:
             t0, c0 = time.perf_counter(), time.process_time()
             reports = import_files(paths, ingestor)
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -141,7 +213,7 @@ def ingest_once(
     failed = [r for r in reports if r.error]
     if failed:
         raise SystemExit(f"import failed: {failed[0].line()}")
-    return RunResult(wall, cpu, stored, main_cpu)
+    return RunResult(wall, cpu, stored, main_cpu, threads.seconds())
 
 
 def floors(paths: list[Path], items: int) -> dict[str, float]:
@@ -190,6 +262,7 @@ def run(args: argparse.Namespace) -> None:
             print(f"run {i + 1}: {r.stored} stored in {r.wall:.2f} s = {rates[-1]:,.0f} "
                   f"{unit}/s, CPU {cpu_ms[-1]:.2f} ms/{unit[:-1]} "
                   f"(main process {main_ms[-1]:.2f})")  # fmt: skip
+            print(f"  main process by thread, ms/{unit[:-1]}: {thread_shares(r)}")
         print(f"ingest: {summary(rates)} {unit}/s end to end (median of {args.runs})")
         print(f"cpu: {statistics.median(cpu_ms):.2f} ms/{unit[:-1]} "
               f"(min {min(cpu_ms):.2f}, max {max(cpu_ms):.2f}; all processes)")  # fmt: skip
@@ -206,6 +279,13 @@ def run(args: argparse.Namespace) -> None:
         print(f"peak RSS: {peak_rss_mb():,.0f} MB")
     finally:
         shutil.rmtree(corpus, ignore_errors=True)
+
+
+def thread_shares(r: RunResult) -> str:
+    order = ("main", "writer", "pool feeder", "pool results", "other")
+    return ", ".join(
+        f"{role} {r.threads[role] / r.stored * 1e3:.2f}" for role in order if role in r.threads
+    )
 
 
 def report_stages(clock: StageClock, main_cpu: float | None = None) -> None:

@@ -39,6 +39,9 @@ def test_bench_ingest_smoke_with_a_worker_pool() -> None:
     out = _run("bench_ingest.py", "--workers", "2")
     assert re.search(r"ingest: [\d,]+ .* items/s", out), out
     assert re.search(r"pool \d+%", out), out
+    # the main process's CPU by thread (read from /proc on Linux)
+    if Path("/proc/self/task").is_dir():
+        assert re.search(r"by thread, ms/item: main [\d.]+, writer [\d.]+", out), out
 
 
 def test_bench_ingest_full_pages_smoke_prints_pages_per_second() -> None:
