@@ -143,7 +143,6 @@ def test_workers_die_when_the_parent_is_sigkilled(tmp_path) -> None:
     script = textwrap.dedent("""
         import sys, time
         from monitor.parallel import ExtractorSpec, ProcessPool
-from monitor.pipeline import clean_only
         from monitor.synth import SynthConfig, iter_entries
         if __name__ == "__main__":
             pool = ProcessPool(ExtractorSpec(), workers=2)
