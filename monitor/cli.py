@@ -24,7 +24,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _runtime(settings: Settings):
     from monitor.runtime import open_runtime
 
-    return open_runtime(settings)
+    # every command that opens a runtime (poll, import, demo, reprocess) only writes: no
+    # dashboard query runs in this process, so DuckDB's own threads would only add CPU
+    # beside the ingest pool's workers on the same cores
+    return open_runtime(settings, writer_only=True)
 
 
 def _err(message: str) -> int:
