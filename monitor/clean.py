@@ -13,6 +13,7 @@ import html as html_lib
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from html.entities import name2codepoint as _HTML4_ENTITIES
@@ -299,17 +300,18 @@ def _refilter_fast(cleaned: CleanedArticle, learned: frozenset[str]) -> CleanedA
     check can start to match), and a repeat cites the same paragraph, renumbered (the kept
     list before it only lost entries; an exact repeat has its original's key, so it goes
     with it). None when the general walk is needed."""
-    gone = [_key(p) in learned for p in cleaned.paragraphs]
+    is_learned = _learned_test(learned)
+    gone = [is_learned(p) for p in cleaned.paragraphs]
     removed: list[Removed] = []
     changed = shifted = any(gone)
     for r in cleaned.removed:
         reason = r.reason
         if reason == _LEARNED:
-            if _key(r.text) not in learned:
+            if not is_learned(r.text):
                 return None  # a key was dropped: the paragraph is judged again
         elif reason.startswith((_DUPLICATE, _NEAR_DUPLICATE)):
             head, _, number = reason.rpartition("-")
-            if _key(r.text) in learned:
+            if is_learned(r.text):
                 reason, changed = _LEARNED, True
             elif gone[int(number) - 1]:
                 return None  # its original is gone: it may be kept, or repeat another
@@ -319,6 +321,35 @@ def _refilter_fast(cleaned: CleanedArticle, learned: frozenset[str]) -> CleanedA
     if not changed:
         return cleaned
     return _merged(cleaned, gone, removed)
+
+
+# Python's full case folding turns one character into at most this many (test_clean_refilter
+# checks every code point, and that no printable character but the space folds to whitespace).
+_CASEFOLD_MAX = 3
+
+
+def _learned_test(learned: frozenset[str]) -> Callable[[str], bool]:
+    """``lambda p: _key(p) in learned``, without making the key of a paragraph whose length
+    rules it out. A printable paragraph with no double, leading or trailing space is its own
+    whitespace fold, so its key is its casefold with digits folded: as long as it when
+    ASCII, else 1 to _CASEFOLD_MAX characters per character. Most paragraphs are longer than
+    any learned key (keys are furniture: sign-offs, promo lines)."""
+    if not learned:
+        return lambda p: False
+    lengths = frozenset(map(len, learned))
+    shortest, longest = min(lengths), max(lengths)
+
+    def is_learned(p: str) -> bool:
+        if p.isprintable() and "  " not in p and p[:1] != " " and p[-1:] != " ":
+            n = len(p)
+            if p.isascii():
+                if n not in lengths:
+                    return False
+            elif n > longest or _CASEFOLD_MAX * n < shortest:
+                return False
+        return _key(p) in learned
+
+    return is_learned
 
 
 def _merged(cleaned: CleanedArticle, gone: list[bool], removed: list[Removed]) -> CleanedArticle:

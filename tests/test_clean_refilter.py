@@ -5,6 +5,7 @@ removed spans and their reasons in order, and the walk trace), on both of its pa
 from __future__ import annotations
 
 import random
+import sys
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -175,3 +176,35 @@ def test_pool_refilter_process_equals_process_slim() -> None:
     assert got == want
     assert local == want[:3]
     assert [d[1].kept_at for d in got] == [d[1].kept_at for d in want]
+
+
+def test_key_lengths_rule_out_only_what_cannot_match() -> None:
+    """The length pre-check of `_learned_test` rests on two facts of Python's case folding:
+    a character folds to at most _CASEFOLD_MAX characters, and no printable character but the
+    space folds to anything containing whitespace."""
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        folded = ch.casefold()
+        assert 1 <= len(folded) <= clean._CASEFOLD_MAX, hex(cp)
+        if ch.isprintable() and ch != " ":
+            assert not any(c.isspace() for c in folded), hex(cp)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Follow us on Telegram",
+        "Follow  us on Telegram ",  # not its own whitespace fold: always keyed
+        "Straße 12 — ﬁnal",  # folds longer
+        "İstanbul office, 2026",
+        "Ａ full-width line",
+        "",
+    ],
+)
+def test_learned_test_equals_the_key_lookup(paragraph) -> None:
+    key = paragraph_key(paragraph)
+    others = {"x" * n for n in range(1, 60)}
+    for learned in (frozenset({key}), frozenset({key}) | others, frozenset(others)):
+        is_learned = clean._learned_test(learned)
+        assert is_learned(paragraph) == (clean._key(paragraph) in learned)
+    assert not clean._learned_test(frozenset())(paragraph)
