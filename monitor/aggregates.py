@@ -48,19 +48,26 @@ _HOUR_STEPS = (
     "agg_insert_quoted_cells",
     "agg_insert_quoted_spread",
 )
-# These hour steps return the day-grain rows of what they drop (before) and add (after):
-# the mention cells' day groups, every one whose sums can change (a spread's groups are a
-# subset of its cells'), and the pair cells' counts, whose difference updates the day pair
-# cells (see _refresh_days).
+# These hour steps return the day-grain rows of what they drop (before, with negative
+# counts) and add (after, positive): summed per day key, what is left non-zero names the day
+# rows whose inputs changed, the only ones _refresh_days recomputes. A derive recomputes whole
+# hour cells, so most of what it drops comes back as it was (the older articles of a cell);
+# recomputing every day group the cells touch read and hashed the day's hour rows, a cost
+# that grew with the day's size at every derive.
 _RETURNING = {
     "agg_delete_cells": "cells",
     "agg_insert_cells": "cells",
+    "agg_delete_spread": "spread",
+    "agg_insert_spread": "spread",
     "agg_delete_pair_cells": "pairs",
     "agg_insert_pairs": "pairs",
+    "agg_delete_pair_spread": "pair_spread",
+    "agg_insert_pair_spread": "pair_spread",
 }
+_RETURNED = ("cells", "spread", "pairs", "pair_spread")
 _DAY_STEPS = (
-    # day grain (006): the groups in _day_keys/_day_pair_keys, from the hour tables just
-    # refreshed
+    # day grain (006): the changed groups and rows (_day_keys, _day_spread_keys,
+    # _day_pair_delta, _day_pair_keys), from the hour tables just refreshed
     "agg_delete_day_cells",
     "agg_delete_day_spread",
     "agg_insert_day_cells",
@@ -150,7 +157,7 @@ def refresh_cells(cur, scope: pa.Table) -> int:
     try:
         articles = _relation(cur, "agg_scope_articles", **bounds).to_arrow_table()
         cur.register("_cell_articles", articles)
-        returned: dict[str, list[pa.Table]] = {"cells": [], "pairs": []}
+        returned: dict[str, list[pa.Table]] = {k: [] for k in _RETURNED}
         try:
             # their mentions per article and entity, read once for the four mention and
             # quoted cell/spread statements (a TEMP table of this transaction)
@@ -165,41 +172,78 @@ def refresh_cells(cur, scope: pa.Table) -> int:
             _execute(cur, "agg_drop_cell_mentions")
         finally:
             cur.unregister("_cell_articles")
-        _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in ("cells", "pairs")))
+        _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in _RETURNED))
     finally:
         cur.unregister("_scope")
     return scope.num_rows
 
 
-def _refresh_days(cur, bounds: dict, cell_keys: pa.Table, pair_delta: pa.Table) -> None:
-    """Bring the day tables up to date after the scope's hour cells were recomputed:
-    `cell_keys` are the (day, kind, entity_id) groups of the hour rows dropped and added,
-    `pair_delta` the dropped pair rows with negative counts and the added ones."""
-    cur.register("_day_pair_rows", pair_delta)
-    try:
-        groups = _arrow(cur, "agg_day_pair_changes")
-    finally:
-        cur.unregister("_day_pair_rows")
-    # the pair spread's groups: every (day, pair) of a dropped or added hour row, once
-    pair_keys = groups.select(["day", "country_a", "country_b"])
+def _refresh_days(
+    cur,
+    bounds: dict,
+    cell_rows: pa.Table,
+    spread_rows: pa.Table,
+    pair_delta: pa.Table,
+    pair_spread_rows: pa.Table,
+) -> None:
+    """Bring the day tables up to date after the scope's hour cells were recomputed. Each
+    argument holds the day-grain rows of the hour rows dropped (negative counts) and added
+    (positive) by one hour table's statements; the day rows whose sums come back non-zero are
+    recomputed (or, for the pair cells, updated by the difference), the others stand."""
+    keys = {
+        "_day_keys": _changes(cur, "agg_day_cell_changes", "_day_cell_rows", cell_rows),
+        "_day_spread_keys": _changes(
+            cur, "agg_day_spread_changes", "_day_spread_rows", spread_rows
+        ),
+        "_day_pair_keys": _changes(
+            cur, "agg_day_pair_spread_changes", "_day_pair_spread_rows", pair_spread_rows
+        ),
+    }
+    groups = _changes(cur, "agg_day_pair_changes", "_day_pair_rows", pair_delta)
     # the day pair cells': the groups that did not come back as they were (the recomputed
     # cells of a batch's older copies, mostly)
-    changes = groups.filter(
+    keys["_day_pair_delta"] = groups.filter(
         pc.or_(pc.not_equal(groups["articles"], 0), pc.not_equal(groups["solo_stories"], 0))
     )
-    tables = {"_day_keys": cell_keys, "_day_pair_keys": pair_keys, "_day_pair_delta": changes}
-    for table, rows in tables.items():
-        cur.register(table, rows)
+    registered = []
     try:
+        for table, rows in keys.items():
+            cur.register(table, rows)
+            registered.append(table)
         for name in _DAY_STEPS:
+            if _DAY_STEP_KEYS.get(name) and keys[_DAY_STEP_KEYS[name]].num_rows == 0:
+                continue  # nothing of its table changed
             if name == "agg_delete_day_pair_cells":  # its old rows, for the insert to add to
                 cur.register("_day_pair_old", _arrow(cur, name, **bounds))
-                tables["_day_pair_old"] = None
+                registered.append("_day_pair_old")
             else:
                 _execute(cur, name, **bounds)
     finally:
-        for table in tables:
+        for table in registered:
             cur.unregister(table)
+
+
+# The key table each day step reads (the quote steps read _scope): a step with no key rows
+# would change nothing and is skipped.
+_DAY_STEP_KEYS = {
+    "agg_delete_day_cells": "_day_keys",
+    "agg_insert_day_cells": "_day_keys",
+    "agg_delete_day_spread": "_day_spread_keys",
+    "agg_insert_day_spread": "_day_spread_keys",
+    "agg_delete_day_pair_cells": "_day_pair_delta",
+    "agg_insert_day_pair_cells": "_day_pair_delta",
+    "agg_delete_day_pair_spread": "_day_pair_keys",
+    "agg_insert_day_pair_spread": "_day_pair_keys",
+}
+
+
+def _changes(cur, name: str, table: str, rows: pa.Table) -> pa.Table:
+    """A *_changes query's answer over `rows`, registered as `table` while it runs."""
+    cur.register(table, rows)
+    try:
+        return _arrow(cur, name)
+    finally:
+        cur.unregister(table)
 
 
 def _execute(cur, name: str, **params) -> None:
