@@ -253,10 +253,15 @@ def refilter(cleaned: CleanedArticle, learned: frozenset[str]) -> CleanedArticle
     Learned keys only matter to paragraphs that are neither the headline nor rule-matched,
     and nothing before the filter reads them, so the walk is rebuilt from the kept and
     removed paragraphs (``kept_at``) and only those paragraphs are judged again."""
-    if len(cleaned.kept_at) != len(cleaned.paragraphs):
+    if not traced(cleaned):
         return None
     fast = _refilter_fast(cleaned, learned)
     return fast if fast is not None else _refilter_walk(cleaned, learned)
+
+
+def traced(cleaned: CleanedArticle) -> bool:
+    """Whether ``cleaned`` carries the walk trace `refilter` needs (made by this module)."""
+    return len(cleaned.kept_at) == len(cleaned.paragraphs)
 
 
 def _walk_of(cleaned: CleanedArticle) -> list[tuple[str, str | None]]:

@@ -178,7 +178,7 @@ def _ship_refilter(items: list) -> list:
     raw text it came from (unless the cleaning carries no walk trace)."""
     return [
         (c.cleaned, c.entry.published, None if c.entry is c.source else c.entry)
-        if len(c.cleaned.kept_at) == len(c.cleaned.paragraphs)
+        if clean.traced(c.cleaned)
         else c
         for c in items
     ]
