@@ -40,7 +40,7 @@ from monitor.extract import Extractor  # noqa: E402
 from monitor.importer import import_files  # noqa: E402
 from monitor.parallel import ExtractorSpec, Pending, ProcessPool  # noqa: E402
 from monitor.runtime import build_extractor  # noqa: E402
-from monitor.store import open_store  # noqa: E402
+from monitor.store import WRITER_THREADS, open_store  # noqa: E402
 from monitor.synth import SynthConfig, iter_entries, write_feeds, write_pages  # noqa: E402
 
 STAGES = ("parse", "probe", "clean", "extract", "pool", "learn", "stories", "write")
@@ -182,12 +182,17 @@ class RunResult:
 
 
 def ingest_once(
-    paths: list[Path], workers: int, clock: StageClock | None, batch_items: int
+    paths: list[Path],
+    workers: int,
+    clock: StageClock | None,
+    batch_items: int,
+    threads: int | None = WRITER_THREADS,
 ) -> RunResult:
-    """One import into a fresh database."""
+    """One import into a fresh database, with DuckDB's ``threads`` (None: its default) as
+    `monitor import` opens it (writer-only: WRITER_THREADS)."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-db-"))
     settings = Settings(db_path=tmp / "bench.duckdb", import_batch_items=batch_items)
-    store = open_store(settings.db_path, memory_limit=settings.duckdb_memory_limit)
+    store = open_store(settings.db_path, memory_limit=settings.duckdb_memory_limit, threads=threads)
     pool = ProcessPool(ExtractorSpec(settings.officials_paths), workers) if workers else None
     try:
         extractor = pool.extractor if pool else build_extractor(settings)
@@ -248,12 +253,13 @@ def run(args: argparse.Namespace) -> None:
         unit = "pages" if args.full_pages else "items"
         print(f"corpus: {args.articles} {unit} in {len(paths)} files ({mb:,.1f} MB), "
               f"{args.sources} sources, workers={args.workers}, "
-              f"batch items={args.batch_items}")  # fmt: skip
+              f"batch items={args.batch_items}, duckdb threads={args.duckdb_threads or 'default'}")  # fmt: skip
         rates, cpu_ms, main_ms, clock = [], [], [], StageClock()
         first_main_s = 0.0
         for i in range(args.runs):
             # The stage wrappers cost a little: only the first run is instrumented.
-            r = ingest_once(paths, args.workers, clock if i == 0 else None, args.batch_items)
+            r = ingest_once(paths, args.workers, clock if i == 0 else None, args.batch_items,
+                            args.duckdb_threads or None)  # fmt: skip
             if i == 0:
                 first_main_s = r.main_cpu
             rates.append(r.stored / r.wall)
@@ -312,6 +318,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--batch-items", type=int, default=Settings.import_batch_items,
         help="import: consecutive files of one feed merged into batches of up to this many",
+    )  # fmt: skip
+    parser.add_argument(
+        "--duckdb-threads", type=int, default=WRITER_THREADS,
+        help="DuckDB threads of the importing process (0: DuckDB's default, as the dashboard)",
     )  # fmt: skip
     parser.add_argument("--full-pages", action="store_true", help="HTML pages via trafilatura")
     parser.add_argument("--smoke", action="store_true", help="tiny run (300 items, 1 run)")
