@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 
@@ -23,7 +23,7 @@ from monitor import learned as learned_mod
 from monitor.config import Settings
 from monitor.extract import Extractor
 from monitor.fetchlog import FetchRecord, IngestResult  # noqa: F401 (re-exported)
-from monitor.models import CleanedArticle, FeedEntry
+from monitor.models import PARAGRAPH_SEPARATOR, CleanedArticle, FeedEntry
 from monitor.parallel import Pending, ProcessPool
 from monitor.pipeline import (
     CleanedEntry,
@@ -69,6 +69,10 @@ PROBE_IDS = 128
 # parameters was most of the cost of probing a few items: 2.1 vs 0.8 CPU ms).
 SMALL_PROBE_IDS = 16
 DERIVE_EVERY_S = 60.0
+# Stored articles whose keys the ingestor holds for learning (learned.RecentKeys), over all
+# feeds: ~0.3-0.5 KB each (key hashes, not texts), so ~30 MB at most; 300 feeds' full
+# samples fit, a poller with more feeds reads the least recently learned ones again.
+LEARN_CACHE_ARTICLES = 60_000
 
 
 @dataclass
@@ -105,6 +109,7 @@ class _Work:
     learned: frozenset[str]  # the keys the workers clean with
     pending: Pending | None = None
     extracted: bool = False  # pending yields ProcessedArticle (else CleanedEntry)
+    keyed: learned_mod.BatchKeys | None = None  # its paragraphs, keyed when it learned
 
     @property
     def todo_ids(self) -> set[str]:
@@ -174,16 +179,21 @@ class _Writer:
         future.result()
         return group
 
-    def close(self) -> None:
-        """Never leave a write running behind the caller (who may close the store next)."""
+    def close(self) -> list[_Ready]:
+        """Never leave a write running behind the caller (who may close the store next).
+        Returns the group that was still in flight once it is written ([]: none, or its
+        write failed)."""
+        done: list[_Ready] = []
         if self._future is not None:
             try:
                 self._future.result()
+                done = self._group
             except Exception:
                 log.exception("a group's write failed after its ingest call ended")
-            self._future = None
+            self._future, self._group, self._feeds = None, [], set()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
+        return done
 
 
 @dataclass
@@ -199,8 +209,17 @@ class Ingestor:
     _learn_state: dict[str, _LearnState] = field(default_factory=dict)
     _pending: int = 0  # rows in derive_pending (this process is the only writer)
     _derived_at: float = field(default_factory=time.monotonic)
+    _recent: learned_mod.RecentKeys = field(init=False, repr=False)
+    # the learned keys stored when this ingestor started, per feed (learned_keys_all)
+    _stored_learned: dict[str, frozenset[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        # this process is the only writer of articles: what it commits keeps the samples exact
+        self._recent = learned_mod.RecentKeys(self._recent_rows, LEARN_SAMPLE, LEARN_CACHE_ARTICLES)
+        self._stored_learned = _by_feed(self.store.query("learned_keys_all"))
+        # pyarrow imports pandas on its first pa.array (~0.25-0.4 s of CPU, once per process);
+        # every write builds Arrow tables, so pay it here, not in the first group's write
+        pa.array([], pa.string())
         if self.stories is None:
             self.stories = self._warm_story_index()
         # a process killed between a batch's commit and the next derive step left ids behind
@@ -225,9 +244,8 @@ class Ingestor:
         return index
 
     def learned_for(self, feed: str) -> frozenset[str]:
-        if feed not in self._learned:
-            rows = self.store.query("learned_keys", feed=feed)
-            self._learned[feed] = frozenset(r[0] for r in rows)
+        if feed not in self._learned:  # (this process is the only writer of learned keys)
+            self._learned[feed] = self._stored_learned.get(feed, frozenset())
         return self._learned[feed]
 
     def ingest(
@@ -241,7 +259,12 @@ class Ingestor:
         parts = [(fetch, None)] if fetch is not None else []
         batch = Batch(feed, tuple(entries), parts, force)
         ready = self._ready(self._prepare(batch, {}))
-        self._write([ready], derive=True)
+        try:
+            self._write([ready], derive=True)
+        except BaseException:
+            self._recent.forget()  # what the failed write left is read from the store again
+            raise
+        self._committed([ready])
         return ready.result
 
     def ingest_many(
@@ -288,7 +311,7 @@ class Ingestor:
             yield from self._collect(writer, inflight)
             raise
         finally:
-            writer.close()
+            self._committed(writer.close())  # (the caller stopped early)
         self.catch_up()  # (when the last group was already written)
 
     def _add_to_group(self, group: list[_Ready], work: _Work, inflight, limit: int, writer):
@@ -315,7 +338,13 @@ class Ingestor:
 
     def _collect(self, writer: _Writer, inflight: dict[str, str]):
         """Wait for the group in flight (re-raising its error) and report its batches."""
-        for ready in writer.wait():
+        try:
+            group = writer.wait()
+        except BaseException:
+            self._recent.forget()  # what the failed write left is read from the store again
+            raise
+        self._committed(group)
+        for ready in group:
             work = ready.work
             for e in work.todo:  # stored now: the store answers for them again
                 if inflight.get(e.article_id) == work.hashes[e.article_id]:
@@ -404,7 +433,8 @@ class Ingestor:
             self._reclean(cleaned, analysed, learned, learned - work.learned)
         stale: list[int] = []
         if self._due_to_learn(feed, len(todo)):
-            newly = self._learn(feed, [c.cleaned for c in cleaned]) - learned
+            work.keyed = learned_mod.BatchKeys(c.cleaned.paragraphs for c in cleaned)
+            newly = self._learn(feed, work.keyed) - learned
             if newly:
                 learned = self._learned[feed] = learned | newly
                 stale = [i for i, c in enumerate(cleaned) if touched_by(c.cleaned, newly)]
@@ -470,16 +500,38 @@ class Ingestor:
         state.pending += new_articles
         return new_articles > 0 and (state.young or state.pending >= RELEARN_EVERY)
 
-    def _learn(self, feed: str, batch: list[CleanedArticle]) -> frozenset[str]:
-        stored = [r[0] for r in self.store.query("recent_feed_texts", feed=feed, n=LEARN_SAMPLE)]
+    def _learn(self, feed: str, batch: learned_mod.BatchKeys) -> frozenset[str]:
+        """Keys in at least learn_min_share of the batch (its articles' paragraphs, keyed)
+        and the feed's LEARN_SAMPLE newest stored articles, counted from the stored
+        articles' key hashes kept in memory (`_recent`); from their texts in the rare pass
+        where a key cannot be named so."""
+        sampled, stored = self._recent.stored(feed)
         state = self._learn_state.setdefault(feed, _LearnState())
-        state.pending, state.young = 0, len(stored) < LEARN_SAMPLE
-        samples = [c.paragraphs for c in batch] + [t.split("\n\n") for t in stored if t]
-        return learned_mod.learn_source_boilerplate(
-            samples,
-            min_share=self.settings.learn_min_share,
-            min_articles=self.settings.learn_min_articles,
+        state.pending, state.young = 0, sampled < LEARN_SAMPLE
+        share, least = self.settings.learn_min_share, self.settings.learn_min_articles
+        keys = learned_mod.learn_with_hashes(
+            batch, stored, self._learned.get(feed, ()), min_share=share, min_articles=least
         )
+        if keys is None:
+            texts = [t for _, _, t in self._recent_rows(feed, LEARN_SAMPLE) if t]
+            samples = [*batch.paragraphs, *(t.split(PARAGRAPH_SEPARATOR) for t in texts)]
+            keys = learned_mod.learn_source_boilerplate(
+                samples, min_share=share, min_articles=least
+            )
+        return keys
+
+    def _recent_rows(self, feed: str, n: int) -> list[tuple]:
+        """(id, published, text) of the feed's ``n`` newest stored articles, newest first."""
+        return self.store.query("recent_feed_texts", feed=feed, n=n)
+
+    def _committed(self, group: list[_Ready]) -> None:
+        """The group's articles are stored: the learning samples follow (as stored)."""
+        self._recent.written(
+            (p.entry.feed, p.entry.article_id, _stored_time(p.entry.published),
+             p.cleaned.paragraphs, r.work.keyed)
+            for r in group
+            for p in r.processed
+        )  # fmt: skip
 
     def _write(self, group: list[_Ready], derive: bool = False) -> None:
         """One transaction for the group's batches (each of another feed). The written ids
@@ -545,8 +597,8 @@ class Ingestor:
             return None
         feed = processed[0].entry.feed
         stored = self._learn_state.setdefault(feed, _LearnState()).persisted
-        if stored is None:  # once per feed and process, not once per batch
-            stored = frozenset(r[0] for r in sql.execute(cur, "learned_keys", feed=feed).fetchall())
+        if stored is None:  # what was stored at start-up (nothing since: persisted is set)
+            stored = self._stored_learned.get(feed, frozenset())
         fresh = self._learned.get(feed, frozenset()) - stored
         examples = {
             learned_mod.paragraph_key(r.text): r.text
@@ -573,6 +625,20 @@ def _derive(cur, written: list[str], pending: bool) -> None:
         ids = list(dict.fromkeys([*waiting, *written]))
     aggregates.refresh(cur, ids)
     terms.refresh(cur, ids)
+
+
+def _by_feed(rows: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    keys: dict[str, set[str]] = {}
+    for feed, key in rows:
+        keys.setdefault(feed, set()).add(key)
+    return {feed: frozenset(k) for feed, k in keys.items()}
+
+
+def _stored_time(published: datetime) -> datetime:
+    """``published`` as the store holds it (TIMESTAMP: naive UTC, as Arrow converts it)."""
+    if published.tzinfo is None:
+        return published
+    return published.astimezone(UTC).replace(tzinfo=None)
 
 
 def _id_table(ids: list[str]) -> pa.Table:

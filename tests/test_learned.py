@@ -72,3 +72,40 @@ def test_digit_folding_matches_the_reference_translation() -> None:
     for text in ["no digits here", "© 2026 wire, 3 items", "", "٣ arabic-indic ٤ and 12", "x9"]:
         expected = text.translate(table) if text.isascii() else re.sub(r"\d", "0", text)
         assert fold_digits(text) == expected
+
+
+def test_fold_digits_equals_the_regex_on_every_code_point_and_mixed_texts() -> None:
+    """fold_digits' byte checks (no digit / ASCII digits only / maybe another script's) give
+    what the \\d substitution gives: every code point alone and inside curly-quoted text,
+    and random texts of digits, other scripts' digits, quotes and lone surrogates."""
+    import re
+    import sys
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from monitor.learned import _ND_LEADS, fold_digits
+
+    def reference(text: str) -> str:
+        return re.sub(r"\d", "0", text)
+
+    # the byte checks hold if every non-ASCII digit's UTF-8 lead byte is one of _ND_LEADS
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    digits = re.findall(r"\d", everything)
+    assert len(digits) > 600
+    assert all(d.isascii() or d.encode("utf-8")[0] in _ND_LEADS for d in digits)
+    for text in (everything, everything[:0x80], f"“{''.join(digits)}”", "“x” 12"):
+        assert fold_digits(text) == reference(text)
+
+    pieces = st.sampled_from(
+        ["a", " ", "1", "09", "’", "“x”", "é", "\u0661", "\u0966", "\uff11", "\U0001d7ce",
+         "\u00b2", "\u2153", "\ud800", "ß", "—", "Ω", "\u0660x"]
+    )  # fmt: skip
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(pieces, max_size=12))
+    def check(parts: list[str]) -> None:
+        text = "".join(parts)
+        assert fold_digits(text) == reference(text)
+
+    check()
