@@ -152,11 +152,11 @@ def test_discovered_officials_are_counted(runtime):
     assert rows[0][0] == "Ana Lungu" and rows[0][2] == "MD" and rows[0][5] == 3
 
 
-@pytest.mark.parametrize("n", [1, 15, 16, 17, 128, 129, 300])
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 32, 33, 64, 65, 128, 129, 300])
 def test_probe_finds_the_stored_hashes_whatever_the_number_of_ids(runtime, n):
-    """Chunks of up to 16 ids go through article_hashes_16, longer ones through the
-    128-id query, and a list is split into chunks: every stored id is found with its hash,
-    and no id that is not stored."""
+    """Chunks go through the smallest of the 16/32/64/128-id queries that holds them, and a
+    list is split into chunks of 128: every stored id is found with its hash, and no id
+    that is not stored."""
     items = [
         {"guid": f"g{i}", "title": f"Item {i}", "date": when(i / 10), "body": f"<p>Text {i}.</p>"}
         for i in range(150)
