@@ -72,9 +72,11 @@ CHECKPOINT_THRESHOLD = "64MB"
 # poller shares its instance, keeps DuckDB's default (one per core) for its queries. With
 # one thread every statement runs in the calling thread: the writer's inserts, derive step
 # and checkpoints cost less CPU in all than when DuckDB splits them over its worker threads
-# (whose CPU the writer thread does not see). bench_ingest --articles 20000 --workers 2,
-# main process: 2.95 -> 2.67 CPU ms/item, DuckDB's own threads 1.04 ms/item -> none
-# (/work/notes/commit7.md).
+# (whose CPU the writer thread does not see). bench_ingest's import with 2 workers, 3
+# alternating pairs at load 8-22: 20k articles / 300 sources, main process 3.04 -> 2.80 CPU
+# ms/item (median; DuckDB's own threads used 0.93-1.10 of it, the writer thread gains
+# ~0.75); corpus A 1.65/1.75 -> 1.56/1.51; peak RSS unchanged (840-852 MB at 20k; 962 vs
+# 968 MB importing 20k into the 1M store). Wall time under load was noise either way.
 WRITER_THREADS = 1
 
 
