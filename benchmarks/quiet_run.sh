@@ -1,5 +1,5 @@
 #!/bin/bash
-# Every number of BENCHMARKS.md's status table, one benchmark after the other (~6 min).
+# Every number of BENCHMARKS.md's status table, one benchmark after the other (~9 min).
 # Run it on a quiet machine: usage  benchmarks/quiet_run.sh STORE_1M [SCRATCH_DIR]
 # STORE_1M: bench_queries' 1M-article store (data/bench/queries-1000000-365d.duckdb, built by
 # `bench_queries.py` on first use); it is copied, never written. The memory run (~40 min) is
@@ -15,6 +15,7 @@ log prepare store; cp "$SRC" "$DB"
 $P -c "from pathlib import Path; from monitor.store import open_store; open_store(Path('$DB')).close()"
 log ingest A; $P benchmarks/bench_ingest.py --articles 2000 --sources 20 --runs 3 --workers 2
 log ingest B; $P benchmarks/bench_ingest.py --articles 3000 --runs 3 --workers 2
+log ingest 20k; $P benchmarks/bench_ingest.py --articles 20000 --runs 3 --workers 2
 log pages; $P benchmarks/bench_ingest.py --full-pages --articles 500 --runs 3 --workers 2
 log poll; $P benchmarks/bench_poll.py --runs 3 --workers 2
 log queries; $P benchmarks/bench_queries.py --db "$DB" --runs 10 --budget 20
