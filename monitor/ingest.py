@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 import pyarrow as pa
 
@@ -112,11 +113,11 @@ class _Work:
     extracted: bool = False  # pending yields ProcessedArticle (else CleanedEntry)
     keyed: learned_mod.BatchKeys | None = None  # its paragraphs, keyed when it learned
 
-    @property
+    @cached_property
     def todo_ids(self) -> set[str]:
         return {e.article_id for e in self.todo}
 
-    @property
+    @cached_property  # (asked for each batch of the group being formed, per batch added)
     def feeds(self) -> set[str]:
         """The feeds whose stored articles this batch reads (learning) or writes."""
         return {self.batch.feed} | {e.feed for e in self.batch.entries}
