@@ -31,8 +31,11 @@ _DAY_STATEMENTS = (
 )
 
 
-def _ingest_in_small_calls(ingestor: Ingestor, entries: list) -> None:
-    """One ingest call (one derive) per 15 entries of a feed, in publication order."""
+def _ingest_in_small_calls(store) -> tuple[Ingestor, list]:
+    """CFG's entries, one ingest call (one derive) per 15 entries of a feed, in publication
+    order; returns the ingestor and the entries."""
+    entries = sorted(iter_entries(CFG), key=lambda e: e.published)
+    ingestor = Ingestor(store, ExtractorSpec().build(), Settings(db_path=store.path))
     by_feed: dict[str, list] = {}
     for e in entries:
         batch = by_feed.setdefault(e.feed, [])
@@ -41,15 +44,14 @@ def _ingest_in_small_calls(ingestor: Ingestor, entries: list) -> None:
             ingestor.ingest(e.feed, tuple(by_feed.pop(e.feed)))
     for feed, batch in by_feed.items():
         ingestor.ingest(feed, tuple(batch))
+    return ingestor, entries
 
 
 def test_small_derives_with_copies_and_moves_equal_a_rebuild(tmp_path) -> None:
-    entries = sorted(iter_entries(CFG), key=lambda e: e.published)
     db = tmp_path / "m.duckdb"
     store = open_store(db)
     try:
-        ingestor = Ingestor(store, ExtractorSpec().build(), Settings(db_path=db))
-        _ingest_in_small_calls(ingestor, entries)
+        ingestor, entries = _ingest_in_small_calls(store)
         # a day later and rewritten (another story, other countries), or only re-dated into
         # the other day (same story and mentions: its day rows move)
         feed = entries[0].feed
@@ -75,12 +77,10 @@ def _snapshot(cur) -> dict[str, list]:
 
 
 def test_a_derive_that_changes_nothing_runs_no_day_statement(tmp_path, monkeypatch) -> None:
-    entries = sorted(iter_entries(CFG), key=lambda e: e.published)
     db = tmp_path / "m.duckdb"
     store = open_store(db)
     try:
-        ingestor = Ingestor(store, ExtractorSpec().build(), Settings(db_path=db))
-        _ingest_in_small_calls(ingestor, entries)
+        _ingest_in_small_calls(store)
         ran: list[str] = []
         execute = aggregates._execute
 
