@@ -156,7 +156,7 @@ def _unruled_reason(paragraph: str, folded: str, state: _State) -> str | None:
     key = joined = ""
     if state.learned or long_enough:
         joined = " ".join(words)
-        key = _fold_digits(joined)
+        key = fold_digits(joined)
         if key in state.learned:
             return "learned-boilerplate"
     if folded in state.exact:
@@ -171,33 +171,6 @@ def _unruled_reason(paragraph: str, folded: str, state: _State) -> str | None:
             return f"near-duplicate-of-paragraph-{index}"
     _keep(paragraph, folded, shingles, state)
     return None
-
-
-# UTF-8 lead bytes of every non-ASCII character \d matches (Unicode decimal digits, from
-# U+0660 on; test_clean checks every code point). None of them is a continuation byte.
-_ND_LEADS = bytes([0xD9, 0xDB, 0xDF, 0xE0, 0xE1, 0xEA, 0xEF, 0xF0])
-_DIGITS_OR_ND_LEADS = _ND_LEADS + b"0123456789"
-_ASCII_DIGITS_TO_0 = bytes.maketrans(b"123456789", b"000000000")
-
-
-def _fold_digits(text: str) -> str:
-    r"""``learned.fold_digits(text)`` with less work on non-ASCII text (curly quotes make
-    half the paragraphs non-ASCII), where it runs a \d substitution (sre: ~6 ns per
-    character). Its UTF-8 form says, with C-speed byte deletions, whether the text has no
-    digit at all (most paragraphs: returned as it is) or only ASCII ones (bytes.translate,
-    as fold_digits does on ASCII); other texts and lone surrogates take fold_digits."""
-    if text.isascii():
-        return fold_digits(text)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:
-        return fold_digits(text)
-    n = len(data)
-    if len(data.translate(None, _DIGITS_OR_ND_LEADS)) == n:
-        return text
-    if len(data.translate(None, _ND_LEADS)) != n:
-        return fold_digits(text)
-    return data.translate(_ASCII_DIGITS_TO_0).decode("utf-8")
 
 
 def _keep(paragraph: str, folded: str, shingles: frozenset, state: _State) -> None:
@@ -243,7 +216,7 @@ _NEAR_DUPLICATE = "near-duplicate-of-paragraph-"
 
 def _key(paragraph: str) -> str:
     """The learned-key lookup of ``_unruled_reason`` (== learned.paragraph_key)."""
-    return _fold_digits(" ".join(paragraph.casefold().split()))
+    return fold_digits(" ".join(paragraph.casefold().split()))
 
 
 def refilter(cleaned: CleanedArticle, learned: frozenset[str]) -> CleanedArticle | None:

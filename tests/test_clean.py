@@ -442,35 +442,3 @@ def test_feed_blocks_with_references_skip_the_parser_with_identical_paragraphs()
         '<p><strong>Read more:</strong> <a href="https://x.example/?a=1&amp;b=2">T&#8217;s</a></p>'
     )
     assert _simple_feed_paragraphs(more) == ["Read more: T’s"]
-
-
-def test_fold_digits_fast_path_equals_learned_fold_digits():
-    """clean._fold_digits == learned.fold_digits: every non-ASCII decimal digit's UTF-8 lead
-    byte is in _ND_LEADS (all code points checked), and random texts of digits, other
-    scripts' digits, curly quotes and lone surrogates fold alike (hypothesis)."""
-    import re
-    import sys
-
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-
-    from monitor import clean
-    from monitor.learned import fold_digits
-
-    digit = re.compile(r"\d")
-    for code in range(0x80, sys.maxunicode + 1):
-        if digit.match(chr(code)):
-            assert chr(code).encode("utf-8")[0] in clean._ND_LEADS, hex(code)
-
-    pieces = st.sampled_from(
-        ["a", " ", "1", "09", "’", "“x”", "é", "\u0661", "\u0966", "\uff11", "\U0001d7ce",
-         "\u00b2", "\u2153", "\ud800", "ß", "—", "Ω", "\u0660x"]
-    )  # fmt: skip
-
-    @settings(max_examples=3000, deadline=None)
-    @given(st.lists(pieces, max_size=12))
-    def check(parts: list[str]) -> None:
-        text = "".join(parts)
-        assert clean._fold_digits(text) == fold_digits(text)
-
-    check()
