@@ -473,9 +473,12 @@ _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
 def _parse_html(html: str) -> etree._Element | None:
     # lxml refuses a str that carries an XML encoding declaration, so drop it first.
     try:
-        return lxml.html.fromstring(_XML_DECL.sub("", html, count=1), parser=_PARSER)
+        root = lxml.html.fromstring(_XML_DECL.sub("", html, count=1), parser=_PARSER)
     except Exception:  # ParserError/ValueError on empty or odd input: garbage must not raise
         return None
+    # a fragment that is only a comment or a processing instruction ("\x85<?") parses to
+    # that node, which iterwalk refuses: treat it as unparseable, like the errors above
+    return root if isinstance(root.tag, str) else None
 
 
 class _Blocks:

@@ -442,3 +442,14 @@ def test_feed_blocks_with_references_skip_the_parser_with_identical_paragraphs()
         '<p><strong>Read more:</strong> <a href="https://x.example/?a=1&amp;b=2">T&#8217;s</a></p>'
     )
     assert _simple_feed_paragraphs(more) == ["Read more: T’s"]
+
+
+@pytest.mark.parametrize("html", ["\x85<?", "<?php echo 1 ?>", "<!-- only a comment -->"])
+def test_a_fragment_that_parses_to_a_comment_or_instruction_cleans_without_error(html):
+    """lxml parses these to a lone comment / processing instruction (not an element), which
+    the block walk cannot take: the cleaner treats them as unparseable text instead of
+    raising (hypothesis found "\\x85<?")."""
+    from monitor.clean import clean_html_fragment
+
+    cleaned = clean_html_fragment(html)
+    assert "<" not in cleaned.text
