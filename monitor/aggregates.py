@@ -122,23 +122,18 @@ def cells_of(cur, article_ids: Sequence[str]) -> pa.Table:
     every other copy of their stories (speaker null), and (hour, feed, speaker) of those
     articles' counted quotes, which name the quote day cells (day, speaker). Taken before an
     update replaces the rows, they are the cells the update leaves (see Ingestor._write)."""
-    cur.register("_changed", pa.table({"id": pa.array(list(article_ids), pa.string())}))
-    try:
+    changed = pa.table({"id": pa.array(list(article_ids), pa.string())})
+    with sql.registered(cur, _changed=changed):
         # a relation, not the DB-API result: Arrow without an extra copy of the rows
         copies = cur.sql(sql.get("agg_scope").sql).to_arrow_table()
-    finally:
-        cur.unregister("_changed")
     if copies.num_rows == 0:
         return _SCOPE.empty_table()
     # one row per copy: a cell may repeat (every reader of _scope semi-joins it)
     cells = copies.select(["hour", "feed"])
     cells = cells.append_column("speaker", pa.nulls(cells.num_rows, pa.string()))
     lo, hi = _hour_bounds(copies["hour"])
-    cur.register("_copies", copies.select(["id"]))
-    try:
+    with sql.registered(cur, _copies=copies.select(["id"])):
         speakers = _relation(cur, "agg_scope_speakers", lo=lo, hi=hi).to_arrow_table()
-    finally:
-        cur.unregister("_copies")
     return pa.concat_tables([cells.cast(_SCOPE), speakers.cast(_SCOPE)])
 
 
@@ -153,12 +148,10 @@ def refresh_cells(cur, scope: pa.Table) -> int:
     # the day tables recompute only the groups (day, key) the scope's hour rows count in,
     # before and after, but those groups read their whole days' hour rows: $dlo/$dhi
     bounds = {"lo": lo, "hi": hi, "dlo": _day(lo), "dhi": _day(hi - _HOUR) + _DAY}
-    cur.register("_scope", scope)
-    try:
+    with sql.registered(cur, _scope=scope):
         articles = _relation(cur, "agg_scope_articles", **bounds).to_arrow_table()
-        cur.register("_cell_articles", articles)
         returned: dict[str, list[pa.Table]] = {k: [] for k in _RETURNED}
-        try:
+        with sql.registered(cur, _cell_articles=articles):
             # their mentions per article and entity, read once for the four mention and
             # quoted cell/spread statements (a TEMP table of this transaction)
             _execute(cur, "agg_cell_mentions", **bounds)
@@ -167,14 +160,11 @@ def refresh_cells(cur, scope: pa.Table) -> int:
                     returned[_RETURNING[name]].append(_arrow(cur, name, **bounds))
                 else:
                     _execute(cur, name, **bounds)
-            # not in `finally`: after a failed step the transaction is aborted and the DROP
-            # would raise over the step's error (a rollback drops the table anyway)
+            # only after the steps succeeded, as the unregisters: after a failed step the
+            # transaction is aborted and the DROP would raise over the step's error (a
+            # rollback drops the table anyway)
             _execute(cur, "agg_drop_cell_mentions")
-        finally:
-            cur.unregister("_cell_articles")
         _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in _RETURNED))
-    finally:
-        cur.unregister("_scope")
     return scope.num_rows
 
 
@@ -205,22 +195,20 @@ def _refresh_days(
     keys["_day_pair_delta"] = groups.filter(
         pc.or_(pc.not_equal(groups["articles"], 0), pc.not_equal(groups["solo_stories"], 0))
     )
-    registered = []
-    try:
-        for table, rows in keys.items():
-            cur.register(table, rows)
-            registered.append(table)
+    # agg_delete_day_pair_cells returns its old rows, for the insert after it to add to
+    # (both run or are skipped together)
+    old_pairs = None
+    with sql.registered(cur, **keys):
         for name in _DAY_STEPS:
             if _DAY_STEP_KEYS.get(name) and keys[_DAY_STEP_KEYS[name]].num_rows == 0:
                 continue  # nothing of its table changed
-            if name == "agg_delete_day_pair_cells":  # its old rows, for the insert to add to
-                cur.register("_day_pair_old", _arrow(cur, name, **bounds))
-                registered.append("_day_pair_old")
+            if name == "agg_delete_day_pair_cells":
+                old_pairs = _arrow(cur, name, **bounds)
+            elif name == "agg_insert_day_pair_cells":
+                with sql.registered(cur, _day_pair_old=old_pairs):
+                    _execute(cur, name, **bounds)
             else:
                 _execute(cur, name, **bounds)
-    finally:
-        for table in registered:
-            cur.unregister(table)
 
 
 # The key table each day step reads (the quote steps read _scope): a step with no key rows
@@ -239,11 +227,8 @@ _DAY_STEP_KEYS = {
 
 def _changes(cur, name: str, table: str, rows: pa.Table) -> pa.Table:
     """A *_changes query's answer over `rows`, registered as `table` while it runs."""
-    cur.register(table, rows)
-    try:
+    with sql.registered(cur, **{table: rows}):
         return _arrow(cur, name)
-    finally:
-        cur.unregister(table)
 
 
 def _execute(cur, name: str, **params) -> None:

@@ -80,19 +80,13 @@ def record_many(
     into its feed's health (on `cur`'s transaction), attempts of one feed in their order."""
     if not records:
         return
-    cur.register("_fetch_log", log_table(records, results))
-    try:
+    with sql.registered(cur, _fetch_log=log_table(records, results)):
         sql.execute(cur, "fetchlog_insert")
-    finally:
-        cur.unregister("_fetch_log")
     for part in _rounds(_folded(records)):
-        cur.register("_fetch_log", log_table(part))
-        try:
+        with sql.registered(cur, _fetch_log=log_table(part)):
             sql.execute(cur, "fetchlog_upsert_state")
             if any(r.health is not None for r in part):
                 sql.execute(cur, "fetchlog_health")
-        finally:
-            cur.unregister("_fetch_log")
 
 
 def _folded(records: Sequence[FetchRecord]) -> list[FetchRecord]:

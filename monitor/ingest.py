@@ -589,9 +589,8 @@ class Ingestor:
     def _upsert_discovered(self, cur, processed, now: datetime) -> None:
         rows = discovered_rows(processed, now)
         if rows.num_rows:
-            cur.register("_disc", rows)
-            sql.execute(cur, "upsert_discovered")
-            cur.unregister("_disc")
+            with sql.registered(cur, _disc=rows):
+                sql.execute(cur, "upsert_discovered")
 
     def _save_learned(self, cur, processed) -> tuple[str, frozenset[str]] | None:
         """Persist keys learned in this batch, with a paragraph they stand for (for listing).

@@ -7,6 +7,8 @@ DuckDB named parameters (`$feed`), always bound, never formatted into the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -60,3 +62,17 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.
         raise TypeError(f"query {name} needs parameters: {', '.join(sorted(missing))}")
     bound = {k: v for k, v in params.items() if k in query.params}
     return con.execute(query.sql, bound) if bound else con.execute(query.sql)
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **tables: Any) -> Iterator[None]:
+    """Arrow tables visible to ``con``'s statements under the given names while the block
+    runs. They are unregistered only when the block succeeds: after a failed statement the
+    transaction is aborted and DuckDB refuses to unregister (TransactionException), which
+    would replace the statement's own error; the rollback ends their use, and the next
+    register of a name replaces it."""
+    for name, table in tables.items():
+        con.register(name, table)
+    yield
+    for name in tables:
+        con.unregister(name)

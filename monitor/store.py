@@ -236,25 +236,19 @@ def insert_arrow(cur: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> 
     if rows.num_rows == 0:
         return
     view = f"_incoming_{table}"
-    cur.register(view, rows)
-    try:
+    with sql.registered(cur, **{view: rows}):
         cols = ", ".join(rows.column_names)
         cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")  # noqa: S608 (identifiers are ours)
-    finally:
-        cur.unregister(view)
 
 
 def delete_ids(cur: duckdb.DuckDBPyConnection, tables: Sequence[str], ids: Sequence[str]) -> None:
     """Delete rows of the given articles from each table (an update rewrites them)."""
     if not ids:
         return
-    cur.register("_ids", pa.table({"id": pa.array(list(ids), pa.string())}))
-    try:
+    with sql.registered(cur, _ids=pa.table({"id": pa.array(list(ids), pa.string())})):
         for table in tables:
             key = "id" if table == "articles" else "article_id"
             cur.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT id FROM _ids)")  # noqa: S608
-    finally:
-        cur.unregister("_ids")
 
 
 def utcnow() -> datetime:

@@ -35,12 +35,9 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
     ids = list(dict.fromkeys(article_ids))
     if not ids:
         return 0
-    cur.register("_terms_ids", pa.table({"id": pa.array(ids, pa.string())}))
-    try:
+    with sql.registered(cur, _terms_ids=pa.table({"id": pa.array(ids, pa.string())})):
         sql.execute(cur, "terms_forget").fetchall()
         located = _locate(cur, len(ids))
-    finally:
-        cur.unregister("_terms_ids")
     written = _index(cur, located)
     if not in_step(cur):
         written += backfill(cur, BACKFILL_PER_REFRESH)
@@ -76,12 +73,9 @@ def _index(cur, located: pa.Table) -> int:
     located = located.sort_by("r")
     base = cur.execute("SELECT coalesce(max(doc), 0) FROM terms_docs").fetchall()[0][0]
     docs = pa.array(range(base + 1, base + 1 + located.num_rows), pa.int32())
-    cur.register("_terms_new", located.append_column("doc", docs))  # r, id, body, doc
-    try:
+    with sql.registered(cur, _terms_new=located.append_column("doc", docs)):  # r, id, body, doc
         sql.execute(cur, "terms_add_docs").fetchall()
         return sql.execute(cur, "terms_add_postings").fetchall()[0][0]
-    finally:
-        cur.unregister("_terms_new")
 
 
 def rebuild(cur) -> int:
@@ -94,11 +88,8 @@ def rebuild(cur) -> int:
     every = _arrow(cur, "terms_rebuild_rows").sort_by("r")
     rows = 0
     for lo in range(0, every.num_rows, REBUILD_CHUNK):
-        cur.register("_terms_chunk", every.slice(lo, REBUILD_CHUNK).select(["r"]))
-        try:
+        with sql.registered(cur, _terms_chunk=every.slice(lo, REBUILD_CHUNK).select(["r"])):
             chunk = _arrow(cur, "terms_rebuild_bodies")
-        finally:
-            cur.unregister("_terms_chunk")
         rows += _index(cur, chunk)
     return rows
 
