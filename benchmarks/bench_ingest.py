@@ -186,10 +186,10 @@ def ingest_once(
     workers: int,
     clock: StageClock | None,
     batch_items: int,
-    threads: int | None = WRITER_THREADS,
+    threads: int | None = None,
 ) -> RunResult:
-    """One import into a fresh database, with DuckDB's ``threads`` (None: its default) as
-    `monitor import` opens it (writer-only: WRITER_THREADS)."""
+    """One import into a fresh database, with DuckDB's ``threads`` (None: its default, as
+    `monitor import` opens it)."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-db-"))
     settings = Settings(db_path=tmp / "bench.duckdb", import_batch_items=batch_items)
     store = open_store(settings.db_path, memory_limit=settings.duckdb_memory_limit, threads=threads)
@@ -320,8 +320,9 @@ def main(argv: list[str] | None = None) -> None:
         help="import: consecutive files of one feed merged into batches of up to this many",
     )  # fmt: skip
     parser.add_argument(
-        "--duckdb-threads", type=int, default=WRITER_THREADS,
-        help="DuckDB threads of the importing process (0: DuckDB's default, as the dashboard)",
+        "--duckdb-threads", type=int, default=0,
+        help="DuckDB threads of the importing process (0: DuckDB's default, as `monitor "
+        f"import`; {WRITER_THREADS}: store.WRITER_THREADS, a writer-only runtime)",
     )  # fmt: skip
     parser.add_argument("--full-pages", action="store_true", help="HTML pages via trafilatura")
     parser.add_argument("--smoke", action="store_true", help="tiny run (300 items, 1 run)")

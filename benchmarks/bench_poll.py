@@ -163,7 +163,7 @@ def run(args) -> int:
         if args.poll_concurrency:
             settings = replace(settings, poll_concurrency=args.poll_concurrency)
         save_feeds(settings.feeds_path, feeds)
-        runtime = open_runtime(settings, writer_only=True)  # as `monitor poll` opens it
+        runtime = open_runtime(settings)
         try:
             poller = runtime.poller()
             poller.resolver = lambda host, port: ["127.0.0.1"]

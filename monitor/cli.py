@@ -24,10 +24,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _runtime(settings: Settings):
     from monitor.runtime import open_runtime
 
-    # every command that opens a runtime (poll, import, demo, reprocess) only writes: no
-    # dashboard query runs in this process, so DuckDB's own threads would only add CPU
-    # beside the ingest pool's workers on the same cores
-    return open_runtime(settings, writer_only=True)
+    # DuckDB's default threads, not writer_only: with one thread the writer thread does all
+    # the DuckDB work and caps the import (BENCHMARKS.md, round 7: 20k articles, 215/253
+    # items/s with 1 thread vs 274/269 with the default, alternating)
+    return open_runtime(settings)
 
 
 def _err(message: str) -> int:

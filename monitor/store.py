@@ -76,7 +76,11 @@ CHECKPOINT_THRESHOLD = "64MB"
 # alternating pairs at load 8-22: 20k articles / 300 sources, main process 3.04 -> 2.80 CPU
 # ms/item (median; DuckDB's own threads used 0.93-1.10 of it, the writer thread gains
 # ~0.75); corpus A 1.65/1.75 -> 1.56/1.51; peak RSS unchanged (840-852 MB at 20k; 962 vs
-# 968 MB importing 20k into the 1M store). Wall time under load was noise either way.
+# 968 MB importing 20k into the 1M store). Wall time under load was noise either way; on a
+# quieter machine (round 7's lead, 2 alternating pairs at 20k) it was slower: 215/253 items/s
+# vs 274/269 with the default, as the writer thread then does all the DuckDB work and caps
+# the import. So `monitor import`/`poll` keep the default; bench_ingest --duckdb-threads 1
+# and open_runtime(writer_only=True) keep the option measurable.
 WRITER_THREADS = 1
 
 

@@ -187,17 +187,3 @@ def test_seed_page_clean_and_extract():
     assert [q["speaker"] for q in quotes] == ["Dmitry Peskov"] * 4
     for q, want in zip(quotes, expected["quotes"], strict=True):
         assert q["text"].startswith(want["starts_with"])
-
-
-def test_commands_that_write_open_duckdb_with_the_writer_threads(tmp_path):
-    """poll/import/demo/reprocess serve no dashboard page: DuckDB gets WRITER_THREADS."""
-    from monitor import cli
-    from monitor.config import Settings
-    from monitor.store import WRITER_THREADS
-
-    runtime = cli._runtime(Settings(db_path=tmp_path / "m.duckdb", ingest_workers=0))
-    try:
-        threads = runtime.store.con.execute("SELECT current_setting('threads')").fetchone()[0]
-    finally:
-        runtime.close()
-    assert threads == WRITER_THREADS
