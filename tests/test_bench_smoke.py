@@ -5,6 +5,7 @@ No timing assertions: throughput depends on the machine; BENCHMARKS.md holds the
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -63,3 +64,19 @@ def test_quiet_run_names_existing_benchmarks_and_needs_a_store() -> None:
     assert named and all((BENCH / name).is_file() for name in named)
     out = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=30)
     assert out.returncode != 0 and "usage" in out.stderr
+
+
+def test_ab_ingest_runs_both_versions_in_turn() -> None:
+    script = BENCH / "ab_ingest.sh"
+    env = {**os.environ, "ROUNDS": "1"}
+    out = subprocess.run(
+        ["bash", str(script), "HEAD", "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("=== HEAD, round 1") == 2, out.stdout
+    assert out.stdout.count("calibration ") == 2, out.stdout
+    assert len(re.findall(r"^ingest: [\d,]+ ", out.stdout, re.M)) == 2, out.stdout
