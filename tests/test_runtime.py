@@ -8,12 +8,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from monitor import aggregates
 from monitor.config import Settings
 from monitor.importer import import_files
 from monitor.runtime import open_runtime
 from monitor.store import WRITER_THREADS, StoreError, open_store
 from monitor.synth import SynthConfig, write_feeds
+from tests.test_ingest_pipeline import _derived as derived_rows
 from tests.test_parallel import _dump
 
 CFG = SynthConfig(articles=120, sources=3, seed=7, items_per_file=20)
@@ -45,19 +45,7 @@ def _derived(db: Path) -> dict[str, list[tuple]]:
     """Pre-aggregates and the keyword index (term, article id) as stored."""
     store = open_store(db, read_only=True)
     try:
-        with store.cursor() as cur:
-            out = {
-                t: sorted(cur.execute(f"SELECT * FROM {t}").fetchall())  # noqa: S608 (our names)
-                for t in aggregates.TABLES
-            }
-            out["terms"] = sorted(
-                cur.execute(
-                    "SELECT DISTINCT p.term, d.article_id FROM "
-                    "(SELECT term, unnest(docs) AS doc FROM terms_postings) p "
-                    "JOIN terms_docs d USING (doc)"
-                ).fetchall()
-            )
-        return out
+        return derived_rows(store)
     finally:
         store.close()
 
