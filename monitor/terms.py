@@ -35,10 +35,11 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
     ids = list(dict.fromkeys(article_ids))
     if not ids:
         return 0
+    base = _max_doc(cur)  # before the forget: it may drop the highest doc (see _index)
     with sql.registered(cur, _terms_ids=pa.table({"id": pa.array(ids, pa.string())})):
         sql.execute(cur, "terms_forget").fetchall()
         located = _locate(cur, len(ids))
-    written = _index(cur, located)
+    written = _index(cur, located, base)
     if not in_step(cur):
         written += backfill(cur, BACKFILL_PER_REFRESH)
     return written
@@ -47,8 +48,9 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
 def backfill(cur, limit: int) -> int:
     """Index up to `limit` stored articles that have no doc (and drop docs of articles that
     are gone); returns the postings rows written."""
+    base = _max_doc(cur)
     sql.execute(cur, "terms_orphans").fetchall()
-    return _index(cur, _arrow(cur, "terms_missing", n=limit))
+    return _index(cur, _arrow(cur, "terms_missing", n=limit), base)
 
 
 def _locate(cur, wanted: int) -> pa.Table:
@@ -66,12 +68,21 @@ def _locate(cur, wanted: int) -> pa.Table:
     return found
 
 
-def _index(cur, located: pa.Table) -> int:
-    """Give the located articles new docs (in rowid order) and write their postings."""
+def _max_doc(cur) -> int:
+    return cur.execute("SELECT coalesce(max(doc), 0) FROM terms_docs").fetchall()[0][0]
+
+
+def _index(cur, located: pa.Table, base: int | None = None) -> int:
+    """Give the located articles new docs (in rowid order) after `base` (default: the
+    highest live doc) and write their postings. A forgotten doc's postings stay, so its
+    number must never be given again: callers that drop docs pass the highest doc read
+    before (re-indexing the newest article dropped the highest doc, and its next doc was
+    the old number again, which revived the old postings for it)."""
     if located.num_rows == 0:
         return 0
     located = located.sort_by("r")
-    base = cur.execute("SELECT coalesce(max(doc), 0) FROM terms_docs").fetchall()[0][0]
+    if base is None:
+        base = _max_doc(cur)
     docs = pa.array(range(base + 1, base + 1 + located.num_rows), pa.int32())
     with sql.registered(cur, _terms_new=located.append_column("doc", docs)):  # r, id, body, doc
         sql.execute(cur, "terms_add_docs").fetchall()
