@@ -362,8 +362,12 @@ class Ingestor:
     def _known_hashes(self, ids: list[str]) -> dict[str, str]:
         """Stored content hashes of `ids`, PROBE_IDS at a time (see article_hashes.sql); a
         shorter chunk takes the smallest of PROBE_TIERS that holds it (binding is most of a
-        small probe's cost)."""
+        small probe's cost). Ids the store's filter of stored ids does not hold are not
+        stored: only the others are probed (in an import, hardly any)."""
         known: dict[str, str] = {}
+        ids = self.store.stored_ids().maybe_stored(ids)
+        if not ids:
+            return known
         with self.store.cursor() as cur:
             for lo in range(0, len(ids), PROBE_IDS):
                 chunk = ids[lo : lo + PROBE_IDS]
@@ -383,6 +387,9 @@ class Ingestor:
         todo = [
             e for e in entries if batch.force or known.get(e.article_id) != hashes[e.article_id]
         ]
+        # before they are written: a failed write leaves keys of ids not stored (a probe
+        # more), never a stored id the filter does not hold
+        self.store.stored_ids().add(e.article_id for e in todo)
         learned = self.learned_for(feed)
         work = _Work(batch, hashes, known, todo, learned)
         if self.pool is not None and todo:
@@ -525,6 +532,8 @@ class Ingestor:
 
     def _recent_rows(self, feed: str, n: int) -> list[tuple]:
         """(id, published, text) of the feed's ``n`` newest stored articles, newest first."""
+        if not self.store.stored_ids().has_feed(feed):  # (a feed new to the store)
+            return []
         return self.store.query("recent_feed_texts", feed=feed, n=n)
 
     def _committed(self, group: list[_Ready]) -> None:
@@ -557,6 +566,9 @@ class Ingestor:
             for p in r.processed
             if p.entry.article_id in r.work.known
         ]
+        # before the transaction (a failed write leaves a feed without stored articles, which
+        # is read in vain); not in `_prepare`: the batch's own learning pass comes first
+        self.store.stored_ids().add_feeds({p.entry.feed for p in processed})
         with self.store.transaction() as cur:
             # the derive step sees an updated article only where it is now: the cells it
             # leaves (another hour, another story's copies) are recomputed here
@@ -573,9 +585,11 @@ class Ingestor:
                 _derive(cur, written, self._pending > 0)
             else:
                 insert_arrow(cur, "derive_pending", _id_table(written))
+            learned_rows: list[tuple[str, str, str]] = []
             for r in group:
                 self._upsert_discovered(cur, r.processed, now)
-                saved.append(self._save_learned(cur, r.processed))
+                saved.append(self._fresh_learned(r.processed, learned_rows))
+            _insert_learned(cur, learned_rows, now)
             fetches = [f for r in group for f in r.fetches]  # each batch of another feed
             fetchlog.record_many(cur, [f for f, _ in fetches], [r for _, r in fetches])
         if derive:
@@ -592,9 +606,12 @@ class Ingestor:
             with sql.registered(cur, _disc=rows):
                 sql.execute(cur, "upsert_discovered")
 
-    def _save_learned(self, cur, processed) -> tuple[str, frozenset[str]] | None:
-        """Persist keys learned in this batch, with a paragraph they stand for (for listing).
-        Returns (feed, keys stored once this transaction commits)."""
+    def _fresh_learned(
+        self, processed: list[ProcessedArticle], rows: list[tuple[str, str, str]]
+    ) -> tuple[str, frozenset[str]] | None:
+        """Add to ``rows`` the keys learned in this batch not yet stored, as (feed, key, a
+        paragraph it stands for, for listing). Returns (feed, keys stored once this
+        transaction commits)."""
         if not processed:
             return None
         feed = processed[0].entry.feed
@@ -608,11 +625,26 @@ class Ingestor:
             for r in p.cleaned.removed
             if r.reason == "learned-boilerplate"
         }
-        for key in sorted(fresh):
-            sql.execute(
-                cur, "insert_learned", feed=feed, key=key, text=examples.get(key, key), at=utcnow()
-            )
+        rows.extend((feed, key, examples.get(key, key)) for key in sorted(fresh))
         return feed, stored | fresh
+
+
+def _insert_learned(cur, rows: list[tuple[str, str, str]], now: datetime) -> None:
+    """The group's learned keys in one statement (a batch's feed is in no other batch of
+    its group, so (feed, key) is unique)."""
+    if not rows:
+        return
+    feeds, keys, texts = zip(*rows, strict=True)
+    table = pa.table(
+        {
+            "feed": pa.array(feeds, pa.string()),
+            "key": pa.array(keys, pa.string()),
+            "text": pa.array(texts, pa.string()),
+            "learned_at": pa.array([now] * len(rows), pa.timestamp("us")),
+        }
+    )
+    with sql.registered(cur, _learned=table):
+        sql.execute(cur, "insert_learned_rows")
 
 
 def _derive(cur, written: list[str], pending: bool) -> None:

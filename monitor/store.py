@@ -7,9 +7,10 @@ DuckDB allows one read-write process; inside it, every thread works on its own `
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from monitor import sql
+from monitor.stored_ids import StoredIds
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -202,10 +204,27 @@ def _check_readable(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 class Store:
     con: duckdb.DuckDBPyConnection
     path: Path
+    # the ids that may be stored (monitor.stored_ids), read when first asked for
+    _ids: StoredIds | None = field(default=None, init=False, repr=False)
+    _ids_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A connection for the calling thread to the same database instance."""
         return self.con.cursor()
+
+    def stored_ids(self) -> StoredIds:
+        """The filter of stored article ids, shared by every ingestor of this store; the
+        ingestor keeps it up to date with what it writes."""
+        with self._ids_lock:
+            if self._ids is None:
+                with self.cursor() as cur:
+                    self._ids = StoredIds.load(cur)
+            return self._ids
+
+    def forget_ids(self) -> None:
+        """Articles were written other than by the ingestor: read the filter again."""
+        with self._ids_lock:
+            self._ids = None
 
     def close(self) -> None:
         self.con.close()
