@@ -18,12 +18,6 @@ refreshed, and (day, speaker) groups of the quotes of the batch's stories from `
 So the derive step's hashing grows with what the ids touch, not with the day's size (a whole
 day's quote units ran out of the poller's DuckDB memory_limit at 1M stored); the day
 groups' reads still scan their days' rows by the zone maps.
-
-`derive(cur, ids)` is `refresh` for the ids not yet counted anywhere (the derive step's
-pending and just written ids): the country pair tables, ~170 rows per article on the
-synthetic corpus and most of a derive's cost, are recomputed only in the cells whose older
-articles changed (a story there stopped being solo, or the cell was recomputed since the last
-derive step: agg_fresh_cells, migration 009); elsewhere the new articles' pairs are added.
 """
 
 from __future__ import annotations
@@ -120,33 +114,6 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
     return refresh_cells(cur, cells_of(cur, article_ids))
 
 
-def derive(cur, article_ids: Sequence[str]) -> int:
-    """The derive step: fold the articles written since the last one (`article_ids`: exactly
-    those, the pending and the just written) into the aggregates, on `cur`'s transaction.
-    Returns the number of scope rows.
-
-    As `refresh`, except for the country pair cells (agg_pair_cells / agg_pair_spread, ~170
-    rows per article on the synthetic corpus, the derive's largest share): where a cell's
-    older articles count as they are now (agg_derive_copies' `recompute` is false), the new
-    articles' pairs are added to its rows instead of recomputing every article of the cell.
-    Precondition (why it is not `refresh`): none of `article_ids` is counted in a cell that
-    is not recorded in agg_fresh_cells; the aggregates count every other stored article."""
-    if not article_ids:
-        return 0
-    changed = pa.table({"id": pa.array(list(article_ids), pa.string())})
-    with sql.registered(cur, _changed=changed):
-        copies = _arrow(cur, "agg_derive_copies")
-    if copies.num_rows == 0:
-        _execute(cur, "agg_fresh_clear")
-        return 0
-    recompute = copies.filter(copies["recompute"])
-    added = copies.filter(pc.and_(copies["new"], pc.invert(copies["recompute"])))
-    pairs = (recompute.select(["hour", "feed"]), added["id"])
-    n = refresh_cells(cur, _scope_of(cur, copies), pairs=pairs)
-    _execute(cur, "agg_fresh_clear")  # every pending article is counted now
-    return n
-
-
 _SCOPE = pa.schema([("hour", pa.timestamp("us")), ("feed", pa.string()), ("speaker", pa.string())])
 
 
@@ -161,11 +128,6 @@ def cells_of(cur, article_ids: Sequence[str]) -> pa.Table:
         copies = cur.sql(sql.get("agg_scope").sql).to_arrow_table()
     if copies.num_rows == 0:
         return _SCOPE.empty_table()
-    return _scope_of(cur, copies)
-
-
-def _scope_of(cur, copies: pa.Table) -> pa.Table:
-    """The scope rows (hour, feed, speaker) of story copies (id, hour, feed, ...)."""
     # one row per copy: a cell may repeat (every reader of _scope semi-joins it)
     cells = copies.select(["hour", "feed"])
     cells = cells.append_column("speaker", pa.nulls(cells.num_rows, pa.string()))
@@ -175,26 +137,13 @@ def _scope_of(cur, copies: pa.Table) -> pa.Table:
     return pa.concat_tables([cells.cast(_SCOPE), speakers.cast(_SCOPE)])
 
 
-def refresh_cells(
-    cur,
-    scope: pa.Table,
-    pairs: tuple[pa.Table, pa.ChunkedArray] | None = None,
-    *,
-    record: bool = True,
-) -> int:
+def refresh_cells(cur, scope: pa.Table) -> int:
     """Recompute the cells listed in `scope` (columns hour, feed and, for the quote day
-    cells, speaker: see cells_of); returns the number of scope rows. With `pairs` (derive:
-    the cells whose country pairs are recomputed, and the ids whose pairs are added to the
-    others), the pair tables are recomputed only in those cells; without, every scope cell
-    is recorded as recomputed (agg_fresh_cells) for the next derive step, unless `record`
-    is false (rebuild records the pending articles' cells only)."""
+    cells, speaker: see cells_of); returns the number of scope rows."""
     if scope.num_rows == 0:
         return 0
     if "speaker" not in scope.column_names:
         scope = scope.append_column("speaker", pa.nulls(scope.num_rows, pa.string()))
-    if pairs is None and record:
-        with sql.registered(cur, _scope=scope):
-            _execute(cur, "agg_fresh_record")
     lo, hi = _hour_bounds(scope["hour"])
     # the day tables recompute only the groups (day, key) the scope's hour rows count in,
     # before and after, but those groups read their whole days' hour rows: $dlo/$dhi
@@ -202,10 +151,7 @@ def refresh_cells(
     with sql.registered(cur, _scope=scope):
         articles = _relation(cur, "agg_scope_articles", **bounds).to_arrow_table()
         returned: dict[str, list[pa.Table]] = {k: [] for k in _RETURNED}
-        pair_scope, pair_articles, pair_new = _pair_inputs(scope, articles, pairs)
-        with sql.registered(
-            cur, _cell_articles=articles, _pair_scope=pair_scope, _pair_articles=pair_articles
-        ):
+        with sql.registered(cur, _cell_articles=articles):
             # their mentions per article and entity, read once for the four mention and
             # quoted cell/spread statements (a TEMP table of this transaction)
             _execute(cur, "agg_cell_mentions", **bounds)
@@ -218,38 +164,8 @@ def refresh_cells(
             # transaction is aborted and the DROP would raise over the step's error (a
             # rollback drops the table anyway)
             _execute(cur, "agg_drop_cell_mentions")
-        if pair_new.num_rows:
-            _add_pairs(cur, pair_new, bounds, returned)
         _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in _RETURNED))
     return scope.num_rows
-
-
-def _pair_inputs(
-    scope: pa.Table, articles: pa.Table, pairs: tuple[pa.Table, pa.ChunkedArray] | None
-) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """(_pair_scope, _pair_articles, the articles whose pairs are added): the whole scope
-    without `pairs`; with, the recomputed cells, their articles and the added ids' rows."""
-    if pairs is None:
-        return scope, articles, articles.slice(0, 0)
-    cells, added = pairs
-    cells = cells.group_by(["hour", "feed"]).aggregate([])
-    recomputed = articles.join(cells, keys=["hour", "feed"], join_type="left semi")
-    new = articles.filter(pc.is_in(articles["id"], value_set=added.combine_chunks()))
-    return cells, recomputed, new
-
-
-def _add_pairs(cur, new: pa.Table, bounds: dict, returned: dict[str, list[pa.Table]]) -> None:
-    """Add the country pairs of `new` (articles not yet counted, in cells whose other
-    articles count as they are now) to agg_pair_cells / agg_pair_spread, and their day-grain
-    differences to `returned`."""
-    with sql.registered(cur, _pair_new=new):
-        _execute(cur, "agg_pair_new_rows", **bounds)
-    old = _arrow(cur, "agg_take_pair_cells", **bounds)
-    with sql.registered(cur, _pair_old=old):
-        _execute(cur, "agg_add_pair_cells")
-    returned["pairs"].append(_arrow(cur, "agg_pair_rows_days"))
-    returned["pair_spread"].append(_arrow(cur, "agg_add_pair_spread", **bounds))
-    _execute(cur, "agg_drop_pair_rows")
 
 
 def _refresh_days(
@@ -354,9 +270,4 @@ def rebuild(cur) -> int:
     """Recompute every cell (after rows were written without the ingestor, e.g. benchmarks)."""
     for statement in _CLEAR:
         cur.execute(statement)
-    _execute(cur, "agg_fresh_clear")
-    scope = _relation(cur, "agg_rebuild_scope").to_arrow_table()
-    n = refresh_cells(cur, scope, record=False)
-    # every cell counts the pending articles now: the next derive step recomputes theirs
-    _execute(cur, "agg_fresh_pending")
-    return n
+    return refresh_cells(cur, _relation(cur, "agg_rebuild_scope").to_arrow_table())
