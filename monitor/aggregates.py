@@ -108,24 +108,27 @@ _CLEAR = tuple(
 
 def refresh(cur, article_ids: Sequence[str]) -> int:
     """Recompute the cells touched by `article_ids` (on `cur`'s transaction); returns the
-    number of cells recomputed."""
+    number of cells recomputed. `article_ids` must hold every article written since the
+    cells were last brought up to date (the derive step's pending and written ids): the
+    older copies of stories that already had several are not recomputed (agg_derive_scope)."""
     if not article_ids:
         return 0
-    return refresh_cells(cur, cells_of(cur, article_ids))
+    return refresh_cells(cur, cells_of(cur, article_ids, query="agg_derive_scope"))
 
 
 _SCOPE = pa.schema([("hour", pa.timestamp("us")), ("feed", pa.string()), ("speaker", pa.string())])
 
 
-def cells_of(cur, article_ids: Sequence[str]) -> pa.Table:
+def cells_of(cur, article_ids: Sequence[str], query: str = "agg_scope") -> pa.Table:
     """The cells the stored rows of `article_ids` count in: (hour, feed) of theirs and of
     every other copy of their stories (speaker null), and (hour, feed, speaker) of those
     articles' counted quotes, which name the quote day cells (day, speaker). Taken before an
-    update replaces the rows, they are the cells the update leaves (see Ingestor._write)."""
+    update replaces the rows, they are the cells the update leaves (see Ingestor._write).
+    `query` names the copies: every copy (agg_scope), or a derive step's (agg_derive_scope)."""
     changed = pa.table({"id": pa.array(list(article_ids), pa.string())})
     with sql.registered(cur, _changed=changed):
         # a relation, not the DB-API result: Arrow without an extra copy of the rows
-        copies = cur.sql(sql.get("agg_scope").sql).to_arrow_table()
+        copies = cur.sql(sql.get(query).sql).to_arrow_table()
     if copies.num_rows == 0:
         return _SCOPE.empty_table()
     # one row per copy: a cell may repeat (every reader of _scope semi-joins it)
