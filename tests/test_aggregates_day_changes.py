@@ -31,16 +31,18 @@ _DAY_STATEMENTS = (
 )
 
 
-def _ingest_in_small_calls(store) -> tuple[Ingestor, list]:
-    """CFG's entries, one ingest call (one derive) per 15 entries of a feed, in publication
-    order; returns the ingestor and the entries."""
-    entries = sorted(iter_entries(CFG), key=lambda e: e.published)
+def _ingest_in_small_calls(
+    store, cfg: SynthConfig = CFG, per_call: int = 15
+) -> tuple[Ingestor, list]:
+    """`cfg`'s entries, one ingest call (one derive) per `per_call` entries of a feed, in
+    publication order; returns the ingestor and the entries."""
+    entries = sorted(iter_entries(cfg), key=lambda e: e.published)
     ingestor = Ingestor(store, ExtractorSpec().build(), Settings(db_path=store.path))
     by_feed: dict[str, list] = {}
     for e in entries:
         batch = by_feed.setdefault(e.feed, [])
         batch.append(e)
-        if len(batch) == 15:
+        if len(batch) == per_call:
             ingestor.ingest(e.feed, tuple(by_feed.pop(e.feed)))
     for feed, batch in by_feed.items():
         ingestor.ingest(feed, tuple(batch))

@@ -18,6 +18,7 @@ from monitor.ingest import Batch, Ingestor
 from monitor.parallel import ExtractorSpec
 from monitor.store import open_store
 from monitor.synth import SynthConfig, iter_entries
+from tests.test_aggregates_day_changes import _ingest_in_small_calls
 from tests.test_ingest_pipeline import _assert_exact
 
 CFG = SynthConfig(articles=300, days=2, sources=6, seed=23, syndicated=0.4)
@@ -41,16 +42,7 @@ def test_small_derives_with_copies_and_updates_equal_a_rebuild(tmp_path) -> None
     db = tmp_path / "m.duckdb"
     store = open_store(db)
     try:
-        ingestor = Ingestor(store, ExtractorSpec().build(), Settings(db_path=db))
-        entries = sorted(iter_entries(CFG), key=lambda e: e.published)
-        by_feed: dict[str, list] = {}
-        for e in entries:  # one ingest call (one derive step) per 12 entries of a feed
-            batch = by_feed.setdefault(e.feed, [])
-            batch.append(e)
-            if len(batch) == 12:
-                ingestor.ingest(e.feed, tuple(by_feed.pop(e.feed)))
-        for feed, batch in by_feed.items():
-            ingestor.ingest(feed, tuple(batch))
+        ingestor, entries = _ingest_in_small_calls(store, CFG, per_call=12)
         feed = entries[0].feed
         mine = [e for e in entries if e.feed == feed]
         # derived articles re-dated into the other day, and rewritten in place (same hour;
