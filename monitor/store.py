@@ -66,15 +66,15 @@ _MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 # 0.04-0.07 (/work/notes/dbwrite.md). The price: up to 64MB of WAL to replay after a crash
 # (~0.3 s of CPU) and as much un-checkpointed data in the buffer pool (bench_memory's peak
 # RSS at 1M: 1,216 vs 1,206 MB).
-# 256MB (round 8): at 64MB the commits that checkpointed were most of the COMMIT time of an
-# import (20k articles / 300 sources: 9 of 39 commits, one per ~1,000 articles, 12.6 of 16.9
-# s; a checkpoint cost 0.4 s at 2.5k stored, 0.9-2.5 s at 10-20k, the other commits 40-350
-# ms). At 256MB, with the final checkpoint counted: 2 checkpoints + the final one 13.2 s vs
-# 9 + final 28.8 s, main process 3.93 -> 3.38 CPU ms/item (second pair, disturbed by a
-# benchmark beside it: 41 vs 42 s, 3.94 -> 3.70). Memory is bounded by memory_limit, not the
-# WAL: bench_memory --prefill 1M + 30k, peak RSS 1,034 -> 1,047 MB. The price: up to 256MB of
-# WAL to replay after a crash, and a close that checkpoints up to that much.
-CHECKPOINT_THRESHOLD = "256MB"
+# 256MB was tried in round 8 and not kept: at 64MB the commits that checkpoint are most of
+# an import's COMMIT time (20k articles / 300 sources: 9 of 39 commits, one per ~1,000
+# articles, 12.6 of 16.9 s; 0.4 s at 2.5k stored, 0.9-2.5 s at 10-20k; the other commits
+# 40-350 ms), and 256MB cut that checkpoint work 28.8 -> 13.2 s (final checkpoint included,
+# one pair); but bench_ingest, alternating against 64MB, gained nothing: main process 2.92 vs
+# 3.22 and 3.14 vs 3.10 CPU ms/item, DuckDB's own threads 1.01/1.09 -> 1.25/1.18 (the
+# derive probably reads more un-checkpointed rows), and a larger checkpoint at close. RSS was
+# not the limit (bench_memory --prefill 1M + 30k: 1,034 vs 1,047 MB; memory_limit bounds it).
+CHECKPOINT_THRESHOLD = "64MB"
 
 # DuckDB worker threads for a process that only writes: the poller or an import run from the
 # command line, with no dashboard page reading through the same instance. DuckDB's `threads`
