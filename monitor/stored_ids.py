@@ -70,12 +70,12 @@ class StoredIds:
         if not ids:
             return []
         keys = [id_key(i) for i in ids]
+        wanted = np.array(keys, dtype=np.uint64)
         with self._lock:
-            held = self._sorted
-            added = self._added
-            at = np.searchsorted(held, np.array(keys, dtype=np.uint64))
+            held, added = self._sorted, self._added
+            at = np.searchsorted(held, wanted)
             found = at < len(held)
-            found[found] = held[at[found]] == np.array(keys, dtype=np.uint64)[found]
+            found[found] = held[at[found]] == wanted[found]
             return [i for i, k, f in zip(ids, keys, found.tolist(), strict=True) if f or k in added]
 
     def add_feeds(self, feeds: Iterable[str]) -> None:

@@ -3,24 +3,17 @@ key shared with a stored id falls back to the store's probe, and imports and re-
 store and report the same as before it."""
 
 import numpy as np
-import pytest
 
 from monitor import stored_ids
 from monitor.config import Settings
 from monitor.runtime import open_runtime
 from monitor.stored_ids import StoredIds, id_key
+from tests import test_ingest
 from tests.test_ingest import ingest, when
 
+runtime = test_ingest.runtime  # the fixture: a read-write runtime on a fresh store
+
 IDS = ["a", "b3d60f1f5f1cfcb3a2a0", "Überall-ü-😀", "", "x" * 300, "probe-17"]
-
-
-@pytest.fixture
-def runtime(db_path, tmp_path):
-    rt = open_runtime(
-        Settings(db_path=db_path, feeds_path=tmp_path / "feeds.toml", learn_min_articles=5)
-    )
-    yield rt
-    rt.close()
 
 
 def _items(n: int, tag: str = "") -> list[dict]:
