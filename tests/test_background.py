@@ -63,6 +63,7 @@ def test_no_ingestor_until_a_feed_appears_then_it_polls(quiet, tmp_path, feed_se
     state = dashboard.Background()
     state.drawn.set()
     thread = threading.Thread(target=dashboard._background, args=(runtime, state), daemon=True)
+    state.thread = thread  # shutdown joins it before the store closes, as the dashboard's does
     thread.start()
     try:
         time.sleep(0.5)
