@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -71,6 +72,10 @@ PROBE_IDS = 128
 # few items (2.1 vs 0.8 CPU ms at 16, 1.1 at 32, 1.5 at 64).
 PROBE_TIERS = (16, 32, 64, PROBE_IDS)
 DERIVE_EVERY_S = 60.0
+# Articles written between two checkpoints that merge thinned row groups (store.VACUUM_TASKS:
+# the others do not): the checkpoints of a derive step's commit and one right after it, when
+# the derived tables' deletes of that step are committed.
+VACUUM_EVERY_ITEMS = 5_000
 # Stored articles whose keys the ingestor holds for learning (learned.RecentKeys), over all
 # feeds: ~0.3-0.5 KB each (key hashes, not texts), so ~30 MB at most; 300 feeds' full
 # samples fit, a poller with more feeds reads the least recently learned ones again.
@@ -211,6 +216,7 @@ class Ingestor:
     _learn_state: dict[str, _LearnState] = field(default_factory=dict)
     _pending: int = 0  # rows in derive_pending (this process is the only writer)
     _derived_at: float = field(default_factory=time.monotonic)
+    _unvacuumed: int = 0  # articles written since the last merging checkpoint
     _recent: learned_mod.RecentKeys = field(init=False, repr=False)
     # the learned keys stored when this ingestor started, per feed (learned_keys_all)
     _stored_learned: dict[str, frozenset[str]] = field(init=False, repr=False)
@@ -569,7 +575,8 @@ class Ingestor:
         # before the transaction (a failed write leaves a feed without stored articles, which
         # is read in vain); not in `_prepare`: the batch's own learning pass comes first
         self.store.stored_ids().add_feeds({p.entry.feed for p in processed})
-        with self.store.transaction() as cur:
+        merge = derive and self._unvacuumed + len(processed) >= VACUUM_EVERY_ITEMS
+        with self.store.vacuuming() if merge else nullcontext(), self.store.transaction() as cur:
             # the derive step sees an updated article only where it is now: the cells it
             # leaves (another hour, another story's copies) are recomputed here
             left = aggregates.cells_of(cur, updated) if updated else None
@@ -596,6 +603,7 @@ class Ingestor:
             self._pending, self._derived_at = 0, time.monotonic()
         else:
             self._pending += len(written)
+        self._unvacuumed = 0 if merge else self._unvacuumed + len(written)
         for s in saved:  # only once committed: a rolled-back batch stored nothing
             if s is not None:
                 self._learn_state.setdefault(s[0], _LearnState()).persisted = s[1]

@@ -76,6 +76,17 @@ _MEMORY = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 # not the limit (bench_memory --prefill 1M + 30k: 1,034 vs 1,047 MB; memory_limit bounds it).
 CHECKPOINT_THRESHOLD = "64MB"
 
+# Row-group merges ("vacuum tasks") a checkpoint may run per table. A derive step deletes and
+# re-inserts the cells it recomputes, so the derived tables' row groups keep thinning, and at
+# DuckDB's default (100) nearly every checkpoint merged some of them again: most of its cost.
+# Round 9, one derive-sized transaction on a 20k-article store, then CHECKPOINT: 1.5-1.7 s of
+# CPU at 100 tasks, 0.78-0.84 at 1-5, 0.21 at 0. So the writer's automatic checkpoints
+# (inside a COMMIT) merge nothing (a fully deleted row group is still dropped), and the
+# ingestor lets the checkpoints of a derive step's commit merge, and takes one right after it,
+# every VACUUM_EVERY_ITEMS articles (`Store.vacuuming`, monitor/ingest.py), which bounds the
+# deleted rows the derive's scans step over.
+VACUUM_TASKS = 100
+
 # DuckDB worker threads for a process that only writes: the poller or an import run from the
 # command line, with no dashboard page reading through the same instance. DuckDB's `threads`
 # is instance-wide (it cannot be set per connection), so the dashboard, whose background
@@ -117,8 +128,9 @@ def connect(
         con = duckdb.connect(str(path), read_only=read_only)
         if memory_limit:
             con.execute(f"SET memory_limit = '{memory_limit}'")  # checked against _MEMORY
-        if not read_only:  # a database-wide setting; only writers checkpoint
+        if not read_only:  # database-wide settings; only writers checkpoint
             con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+            con.execute("SET max_vacuum_tasks = 0")  # see VACUUM_TASKS
         if threads is not None:
             con.execute(f"SET threads = {threads}")  # checked to be an int above
         return con
@@ -236,6 +248,20 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    @contextmanager
+    def vacuuming(self) -> Iterator[None]:
+        """Checkpoints in the block (a COMMIT past the threshold) and one at its end merge the
+        row groups that deletes have thinned (VACUUM_TASKS), which other checkpoints skip.
+        The one at the end does nothing when the block's last commit checkpointed; DuckDB
+        merges nothing while another transaction is open (it checkpoints without)."""
+        with self.cursor() as cur:
+            cur.execute(f"SET max_vacuum_tasks = {VACUUM_TASKS}")
+            try:
+                yield
+                cur.execute("CHECKPOINT")
+            finally:
+                cur.execute("SET max_vacuum_tasks = 0")
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
