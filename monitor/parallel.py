@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from monitor import clean
@@ -38,11 +39,12 @@ from monitor.models import FeedEntry
 from monitor.pipeline import (
     CleanedEntry,
     ProcessedArticle,
+    analyse_many,
     clean_only,
     process_entry,
     refilter,
 )
-from monitor.rows import analyse_columns
+from monitor.rows import extraction_columns
 
 log = logging.getLogger(__name__)
 
@@ -146,31 +148,34 @@ def _clean_slim_items(items, extractor, learned):
 
 
 def _process_slim_items(items, extractor, learned):
-    """(entry when changed else None, cleaned, extraction as rows.ExtractionColumns, sketch)."""
-    out = []
-    for e in items:
-        c = clean_only(e, learned)
-        columns, sk = analyse_columns(c.cleaned.text, c.entry.published, extractor)
-        out.append((None if c.entry is e else c.entry, c.cleaned, columns, sk))
-    return out
+    """(entry when changed else None, cleaned, extraction as rows.ExtractionColumns, sketch).
+    The chunk is cleaned first, then analysed (`_analysed`): stage by stage, as the CPU
+    likes it."""
+    done = [clean_only(e, learned) for e in items]
+    analysed = _analysed([(c.cleaned.text, c.entry.published) for c in done], extractor)
+    return [
+        (None if c.entry is e else c.entry, c.cleaned, columns, sk)
+        for e, c, (columns, sk) in zip(items, done, analysed, strict=True)
+    ]
 
 
 def _refilter_process_items(items, extractor, learned):
     """``_process_slim_items`` of the entries the items were cleaned from, from their
     cleaning (``pipeline.refilter``). An item is a CleanedEntry, or what `_ship_refilter`
     sends of one: (cleaned, date, entry when cleaning changed it else None)."""
-    out = []
+    done = []  # (entry when changed else None, cleaned, published)
     for item in items:
         if isinstance(item, CleanedEntry):
             c = refilter(item, learned)
-            changed = None if c.entry is item.source else c.entry
-            cleaned, published = c.cleaned, c.entry.published
+            done.append((None if c.entry is item.source else c.entry, c.cleaned, c.entry.published))
         else:
             first, published, changed = item
-            cleaned = clean.refilter(first, learned)
-        columns, sk = analyse_columns(cleaned.text, published, extractor)
-        out.append((changed, cleaned, columns, sk))
-    return out
+            done.append((changed, clean.refilter(first, learned), published))
+    analysed = _analysed([(cleaned.text, published) for _, cleaned, published in done], extractor)
+    return [
+        (changed, cleaned, columns, sk)
+        for (changed, cleaned, _), (columns, sk) in zip(done, analysed, strict=True)
+    ]
 
 
 def _ship_refilter(items: list) -> list:
@@ -185,7 +190,15 @@ def _ship_refilter(items: list) -> list:
 
 
 def _analyse_items(items, extractor):
-    return [analyse_columns(text, published, extractor) for text, published in items]
+    return _analysed(items, extractor)
+
+
+def _analysed(items: list[tuple[str, datetime]], extractor: Extractor) -> list:
+    """``[rows.analyse_columns(text, published, extractor) ...]`` of (text, published)
+    pairs, computed stage by stage over the chunk (`pipeline.analyse_many`): the same
+    results for less CPU (each stage's tables stay in the caches from one text to the
+    next)."""
+    return [(extraction_columns(x, extractor), sk) for x, sk in analyse_many(items, extractor)]
 
 
 def _call_items(items, extractor, fn):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 
@@ -95,6 +96,18 @@ def analyse(text: str, published: datetime, extractor: Extractor) -> tuple[Extra
     """What extraction and story grouping need of a cleaned text (all a pool worker has to
     be sent for it: the text and the date, not the whole entry)."""
     return extractor.extract(text, published.date()), sketch(text)
+
+
+def analyse_many(
+    items: Sequence[tuple[str, datetime]], extractor: Extractor
+) -> list[tuple[Extraction, Sketch]]:
+    """``[analyse(text, published, extractor) for text, published in items]``, stage by
+    stage (``Extractor.extract_many``, then every sketch): the same results; each stage's
+    code and tables stay in the caches from one text to the next, so a pool worker's chunk
+    costs less CPU than article by article."""
+    extractions = extractor.extract_many([(text, published.date()) for text, published in items])
+    sketches = [sketch(text) for text, _ in items]
+    return list(zip(extractions, sketches, strict=True))
 
 
 _KEYED_REMOVALS = ("duplicate-of-", "near-duplicate-of-")
