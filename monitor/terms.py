@@ -9,7 +9,9 @@ alone, with the same result as keyword.py's regex; phrases and literals with pun
 the postings to narrow the candidates and the regex decides.
 
 Re-indexing an article (an update) deletes its `terms_docs` row and gives it a new doc: the
-old doc's postings stay but no longer count, since readers only keep live docs.
+old doc's postings stay but no longer count, since readers only keep live docs. So a doc
+number is never given twice: new docs come after the highest number ever given, kept in
+`terms_last_doc` (migration 009), not after the highest live doc, which forgets a dropped doc.
 
 `refresh` runs in an ingest transaction after the rows were written, for the articles written
 since the last refresh (migration 008 lists them); tokenising happens in DuckDB (vectorised
@@ -35,11 +37,10 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
     ids = list(dict.fromkeys(article_ids))
     if not ids:
         return 0
-    base = _max_doc(cur)  # before the forget: it may drop the highest doc (see _index)
     with sql.registered(cur, _terms_ids=pa.table({"id": pa.array(ids, pa.string())})):
         sql.execute(cur, "terms_forget").fetchall()
         located = _locate(cur, len(ids))
-    written = _index(cur, located, base)
+    written = _index(cur, located)
     if not in_step(cur):
         written += backfill(cur, BACKFILL_PER_REFRESH)
     return written
@@ -48,9 +49,8 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
 def backfill(cur, limit: int) -> int:
     """Index up to `limit` stored articles that have no doc (and drop docs of articles that
     are gone); returns the postings rows written."""
-    base = _max_doc(cur)
     sql.execute(cur, "terms_orphans").fetchall()
-    return _index(cur, _arrow(cur, "terms_missing", n=limit), base)
+    return _index(cur, _arrow(cur, "terms_missing", n=limit))
 
 
 def _locate(cur, wanted: int) -> pa.Table:
@@ -68,25 +68,21 @@ def _locate(cur, wanted: int) -> pa.Table:
     return found
 
 
-def _max_doc(cur) -> int:
-    return cur.execute("SELECT coalesce(max(doc), 0) FROM terms_docs").fetchall()[0][0]
-
-
-def _index(cur, located: pa.Table, base: int | None = None) -> int:
-    """Give the located articles new docs (in rowid order) after `base` (default: the
-    highest live doc) and write their postings. A forgotten doc's postings stay, so its
-    number must never be given again: callers that drop docs pass the highest doc read
-    before (re-indexing the newest article dropped the highest doc, and its next doc was
-    the old number again, which revived the old postings for it)."""
+def _index(cur, located: pa.Table) -> int:
+    """Give the located articles new docs (in rowid order) after the highest doc number ever
+    given (migration 009) and write their postings. A forgotten doc's postings stay, so its
+    number must never be given again; the highest live doc is not enough (a dropped highest
+    doc, by terms_forget or terms_orphans, would be given again with its old words)."""
     if located.num_rows == 0:
         return 0
     located = located.sort_by("r")
-    if base is None:
-        base = _max_doc(cur)
+    base = sql.execute(cur, "terms_last_doc").fetchall()[0][0]
     docs = pa.array(range(base + 1, base + 1 + located.num_rows), pa.int32())
     with sql.registered(cur, _terms_new=located.append_column("doc", docs)):  # r, id, body, doc
         sql.execute(cur, "terms_add_docs").fetchall()
-        return sql.execute(cur, "terms_add_postings").fetchall()[0][0]
+        written = sql.execute(cur, "terms_add_postings").fetchall()[0][0]
+    sql.execute(cur, "terms_set_last_doc", doc=base + located.num_rows).fetchall()
+    return written
 
 
 def rebuild(cur) -> int:
@@ -94,6 +90,8 @@ def rebuild(cur) -> int:
     of REBUILD_CHUNK articles so memory stays bounded; returns the postings rows written."""
     cur.execute("DELETE FROM terms_postings").fetchall()
     cur.execute("DELETE FROM terms_docs").fetchall()
+    # no postings are left, so numbering may start again (and the bitmaps stay small)
+    sql.execute(cur, "terms_set_last_doc", doc=0).fetchall()
     # (rowid, id) of every article, in storage order; chunked here, not by rowid ranges
     # (rows written in the current transaction have rowids far past the others)
     every = _arrow(cur, "terms_rebuild_rows").sort_by("r")
