@@ -84,6 +84,6 @@ def test_pool_kinds_equal_article_by_article(extractor, corpus) -> None:
         shipped = parallel._ship_refilter(first)
         assert parallel._refilter_process_items(shipped, extractor, keys) == expected
         pairs = [(c.cleaned.text, c.entry.published) for c in first]
-        assert parallel._analyse_items(pairs, extractor) == [
+        assert parallel._KINDS["analyse"](pairs, extractor) == [
             analyse_columns(t, p, extractor) for t, p in pairs
         ]
