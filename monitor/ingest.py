@@ -63,8 +63,10 @@ RELEARN_EVERY = 100
 # statements are bounded by the cells touched, and a day of news touches the same cells), so
 # deriving per transaction paid it ten times over. Its memory does grow with the articles:
 # at 5,000 a long import into a 1M-article store ran out of DuckDB's then 512 MB
-# memory_limit (bench_memory --prefill), so a long import derives every 1,000.
-DERIVE_EVERY_ITEMS = 1_000
+# memory_limit (bench_memory --prefill). Each extra 1,000 adds ~65 MB to the poller's peak
+# RSS (BENCHMARKS.md, round 9): 2,000 peaked at 1,375 MB at 1.21M stored, 3,000 at 1,454,
+# too close to the 1.5 GB target; 2,000 saves ~0.2 CPU ms/item of the writer's at 20k.
+DERIVE_EVERY_ITEMS = 2_000
 # Ids per probe of the stored hashes: the size of article_hashes.sql's constant IN list.
 PROBE_IDS = 128
 # A shorter chunk is probed with the smallest of these lists that holds it
