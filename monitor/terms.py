@@ -27,6 +27,13 @@ import pyarrow as pa
 from monitor import sql
 
 REBUILD_CHUNK = 50_000  # articles per postings block in `rebuild`
+# Articles per terms_add_postings statement in `refresh` and `backfill`. The statement's
+# memory grows with the articles it tokenises (~250 distinct pieces per article): one
+# refresh of 100k pending ids ran out of DuckDB's 512 MB in it (BENCHMARKS.md, round 9,
+# "What is left" 5). A derive step (DERIVE_EVERY_ITEMS, 2,000) is one chunk, so the
+# ingestor's usual path is unchanged; a larger set is located without its text and read
+# chunk by chunk, so neither DuckDB nor this process holds all of it at once.
+INDEX_CHUNK = 5_000
 # A store written before the index existed (migration 005 adds it empty) is indexed a little
 # at every refresh until it is in step; until then keyword search scans the text.
 BACKFILL_PER_REFRESH = 2_000
@@ -39,8 +46,9 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
         return 0
     with sql.registered(cur, _terms_ids=pa.table({"id": pa.array(ids, pa.string())})):
         sql.execute(cur, "terms_forget").fetchall()
-        located = _locate(cur, len(ids))
-    written = _index(cur, located)
+        small = len(ids) <= INDEX_CHUNK  # (a derive step's: with the text, in one go)
+        located = _locate(cur, len(ids), "terms_locate" if small else "terms_locate_rows")
+    written = _index(cur, located) if small else _index_rows(cur, located, INDEX_CHUNK)
     if not in_step(cur):
         written += backfill(cur, BACKFILL_PER_REFRESH)
     return written
@@ -50,21 +58,28 @@ def backfill(cur, limit: int) -> int:
     """Index up to `limit` stored articles that have no doc (and drop docs of articles that
     are gone); returns the postings rows written."""
     sql.execute(cur, "terms_orphans").fetchall()
-    return _index(cur, _arrow(cur, "terms_missing", n=limit))
+    written = 0
+    while limit > 0:  # INDEX_CHUNK at a time, oldest rows first (as one call would number them)
+        located = _arrow(cur, "terms_missing", n=min(limit, INDEX_CHUNK))
+        written += _index(cur, located)
+        if located.num_rows < min(limit, INDEX_CHUNK):
+            break
+        limit -= located.num_rows
+    return written
 
 
-def _locate(cur, wanted: int) -> pa.Table:
-    """(r, id, body) of the articles in _terms_ids. The articles written since the last
-    refresh (in this transaction, or committed since and pending, migration 008) are the
+def _locate(cur, wanted: int, query: str) -> pa.Table:
+    """(r, id, body) of the articles in _terms_ids (``query`` terms_locate; terms_locate_rows
+    gives (r, id) only). The articles written since the last refresh (in this transaction, or committed since and pending, migration 008) are the
     last rows of the table, at most `wanted` of them: `count(*) - wanted` is a position at
     or before them, hence a rowid at or before them (rowids are never below their row's
     position; rows of the current transaction have rowids past every committed one). Look
     there first and only scan the whole table if some id is missing."""
     stored = cur.execute("SELECT count(*) FROM articles").fetchall()[0][0]
     hint = max(stored - wanted, 0)
-    found = _arrow(cur, "terms_locate", start=hint)
+    found = _arrow(cur, query, start=hint)
     if found.num_rows < wanted:
-        found = _arrow(cur, "terms_locate", start=0)
+        found = _arrow(cur, query, start=0)
     return found
 
 
@@ -94,13 +109,20 @@ def rebuild(cur) -> int:
     sql.execute(cur, "terms_set_last_doc", doc=0).fetchall()
     # (rowid, id) of every article, in storage order; chunked here, not by rowid ranges
     # (rows written in the current transaction have rowids far past the others)
-    every = _arrow(cur, "terms_rebuild_rows").sort_by("r")
-    rows = 0
-    for lo in range(0, every.num_rows, REBUILD_CHUNK):
-        with sql.registered(cur, _terms_chunk=every.slice(lo, REBUILD_CHUNK).select(["r"])):
-            chunk = _arrow(cur, "terms_rebuild_bodies")
-        rows += _index(cur, chunk)
-    return rows
+    return _index_rows(cur, _arrow(cur, "terms_rebuild_rows"), REBUILD_CHUNK)
+
+
+def _index_rows(cur, rows: pa.Table, chunk: int) -> int:
+    """`_index` of the articles at rows (r, id), ``chunk`` at a time in rowid order, each
+    chunk's text read when it is indexed: the same docs as one `_index` of them all (each
+    chunk's docs follow the last one's), and each term gets a postings row per chunk."""
+    rows = rows.sort_by("r")
+    written = 0
+    for lo in range(0, rows.num_rows, chunk):
+        with sql.registered(cur, _terms_chunk=rows.slice(lo, chunk).select(["r"])):
+            located = _arrow(cur, "terms_rebuild_bodies")
+        written += _index(cur, located)
+    return written
 
 
 def _arrow(cur, name: str, **params) -> pa.Table:
