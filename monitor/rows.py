@@ -174,7 +174,7 @@ class Packed(NamedTuple):
         return tuple(tuple(c.to_pylist()) for c in part.columns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ExtractionColumns:
     """An `Extraction` as the store's columns of plain values, one tuple per column in
     MENTION_COLUMNS / QUOTE_COLUMNS order (``()`` when there are none), or, as a pool worker
@@ -185,6 +185,20 @@ class ExtractionColumns:
     mentions: tuple[tuple, ...] | Packed
     quotes: tuple[tuple, ...] | Packed
     discovered: tuple[Discovered, ...]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the values are, packed or not (a packed article's batch holds its
+        chunk's other articles too)."""
+        if not isinstance(other, ExtractionColumns):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def _values(self) -> tuple:
+        plain = self.unpacked()
+        return plain.mentions, plain.quotes, plain.discovered
 
     def unpacked(self) -> ExtractionColumns:
         """The plain-tuple form (equal to `extraction_columns` of the same extraction)."""

@@ -80,6 +80,9 @@ def test_packed_chunks_give_the_same_tables() -> None:
         at += size
     assert at == len(plain)
     assert [p.extraction.unpacked() for p in packed] == [p.extraction for p in plain]
+    assert [p.extraction for p in packed] == [p.extraction for p in plain]  # by value
+    assert packed[3].extraction != plain[4].extraction
+    assert hash(packed[5].extraction) == hash(plain[5].extraction)
     stories = {p.entry.article_id: StoryMatch("s-" + p.entry.article_id, 0.9, False) for p in done}
     order = sorted(range(len(plain)), key=lambda i: (plain[i].entry.published, -i))
     mixed = [packed[i] if i % 4 else plain[i] for i in order]
