@@ -8,6 +8,9 @@ code: what Ingestor's _derive calls once it switches from `refresh`)."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import timedelta
+
 import pytest
 
 from monitor import aggregates
@@ -127,6 +130,45 @@ def test_derive_after_refresh_cells_of_pending_articles_counts_them_once(tmp_pat
             # ...then an update-like recompute of some of their cells counts them again
             aggregates.refresh_cells(cur, aggregates.cells_of(cur, newest[::3]))
             aggregates.derive(cur, newest)
+    finally:
+        store.close()
+    _assert_exact(db)
+
+
+def _copy(entry, n: int, feed: str, minutes: int):
+    """Another item with `entry`'s text (a copy of its story) in `feed`, `minutes` later."""
+    return dataclasses.replace(
+        entry,
+        article_id=f"{entry.article_id}-copy{n}",
+        guid=f"{entry.guid}-copy{n}",
+        url=f"{entry.url}?copy={n}",
+        feed=feed,
+        published=entry.published + timedelta(minutes=minutes),
+    )
+
+
+def test_a_new_copy_beside_an_older_copy_of_a_multi_copy_story(tmp_path, ran) -> None:
+    """A story with two derived copies gains a third in the cell (hour, feed) of one of them:
+    its pair spread rows there exist already ('have'), so none is added twice; and a fourth
+    in another cell of another day."""
+    db = tmp_path / "m.duckdb"
+    store = open_store(db)
+    try:
+        ingestor, entries = _ingest_in_small_calls(store, CFG, per_call=12)
+        feeds = sorted({e.feed for e in entries})
+        first = min((e for e in entries if e.published.minute < 30), key=lambda e: e.published)
+        other = next(f for f in feeds if f != first.feed)
+        ingestor.ingest(other, (_copy(first, 1, other, 20),))
+        ingestor.ingest(first.feed, (_copy(first, 2, first.feed, 5),))
+        ingestor.ingest(other, (_copy(first, 3, other, 60 * 24 + 5),))
+        with store.cursor() as cur:
+            story = cur.execute(
+                "SELECT count(*) FROM articles WHERE story_id = "
+                "(SELECT story_id FROM articles WHERE id = ?)",
+                [first.article_id],
+            ).fetchall()[0][0]
+        assert story >= 4  # one story: the 'have' case was reached
+        assert "agg_add_pair_spread" in ran
     finally:
         store.close()
     _assert_exact(db)
