@@ -264,19 +264,31 @@ def refresh_cells(
             # rollback drops the table anyway)
             _execute(cur, "agg_drop_cell_mentions")
         if pairs is not None and pairs[1].num_rows:
-            _add_pairs(cur, pairs[1], bounds, returned)
+            _add_pairs(cur, pairs[1], _old_cells(articles, pairs[1]), bounds, returned)
         _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in _RETURNED))
     return scope.num_rows
 
 
-def _add_pairs(cur, delta: pa.Table, bounds: dict, returned: dict[str, list[pa.Table]]) -> None:
+def _old_cells(articles: pa.Table, delta: pa.Table) -> pa.Table:
+    """The cells (hour, feed) of `articles` (the scope cells' articles) holding an article
+    counted before this derive step: not one of the new copies of `delta`. Only those have
+    pair rows to add to; a cell of new articles only has none (outside agg_fresh_cells)."""
+    new = delta.filter(pc.equal(delta["kind"], "add"))["id"]
+    counted = articles.filter(pc.invert(pc.is_in(articles["id"], value_set=new.combine_chunks())))
+    return counted.group_by(["hour", "feed"]).aggregate([])
+
+
+def _add_pairs(
+    cur, delta: pa.Table, old_cells: pa.Table, bounds: dict, returned: dict[str, list[pa.Table]]
+) -> None:
     """Update the country pair tables by `delta` (_pair_delta: see _pair_plan), adding their
-    day-grain differences to `returned`. The cells a delta adds to are taken out whole and put
-    back with the differences summed in: the same rows as a recompute, without reading the
-    cells' other articles' mentions again."""
+    day-grain differences to `returned`. The cells of `old_cells` a delta adds to are taken
+    out whole and put back with the differences summed in: the same rows as a recompute,
+    without reading the cells' other articles' mentions again."""
     with sql.registered(cur, _pair_delta=delta):
         _execute(cur, "agg_pair_delta", **bounds)
-    old = _arrow(cur, "agg_take_pair_cells", **bounds)
+    with sql.registered(cur, _pair_old_cells=old_cells):
+        old = _arrow(cur, "agg_take_pair_cells", **bounds)
     with sql.registered(cur, _pair_old=old):
         _execute(cur, "agg_merge_pair_cells")
     returned["pairs"].append(_arrow(cur, "agg_pair_delta_days"))
