@@ -130,17 +130,35 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
     """Recompute the cells touched by `article_ids` (on `cur`'s transaction); returns the
     number of cells recomputed. `article_ids` must hold every article written since the
     cells were last brought up to date (the derive step's pending and written ids): the
-    older copies of stories that already had several are not recomputed (agg_derive_scope)."""
+    older copies of stories that already had several are not recomputed (_derive_scope)."""
     if not article_ids:
         return 0
     # the ingestor's derive step (pending rows cleared) leaves no article uncounted: nothing
     # to record for `derive`; otherwise the recomputed cells count pending articles now
     record = bool(_arrow(cur, "agg_pending_any")["pending"][0].as_py())
-    scope = cells_of(cur, article_ids, query="agg_derive_scope")
-    n = refresh_cells(cur, scope, record=record)
+    copies = _derive_copies(cur, article_ids)
+    n = 0
+    if copies.num_rows:
+        n = refresh_cells(cur, _scope_of(cur, copies.filter(_derive_scope(copies))), record=record)
     if not record:  # every stored article is counted now (the ids hold all uncounted ones)
         _execute(cur, "agg_fresh_clear")
     return n
+
+
+def _derive_copies(cur, article_ids: Sequence[str]) -> pa.Table:
+    """agg_derive_copies of `article_ids`: their stories' copies, new or older, and sizes."""
+    changed = pa.table({"id": pa.array(list(article_ids), pa.string())})
+    with sql.registered(cur, _changed=changed):
+        return _arrow(cur, "agg_derive_copies")
+
+
+def _derive_scope(copies: pa.Table) -> pa.ChunkedArray:
+    """Which of a derive step's copies count in its scope: the new ones and the older copy
+    of a story that was solo. An older copy of a story that had 2+ counts as it did: not
+    solo before or after, and its story is already in its cells' spread rows; a story that
+    lost a copy had its copies' cells recomputed by then (Ingestor._write: the cells an
+    update leaves)."""
+    return pc.or_(copies["new"], pc.less(copies["n_before"], 2))
 
 
 def derive(cur, article_ids: Sequence[str]) -> int:
@@ -154,13 +172,10 @@ def derive(cur, article_ids: Sequence[str]) -> int:
     (agg_pair_delta) instead of recomputed; every other table as `refresh` does."""
     if not article_ids:
         return 0
-    changed = pa.table({"id": pa.array(list(article_ids), pa.string())})
-    with sql.registered(cur, _changed=changed):
-        copies = _arrow(cur, "agg_derive_copies")
+    copies = _derive_copies(cur, article_ids)
     n = 0
     if copies.num_rows:
-        # agg_derive_scope's copies: the new ones and the older copy of a story that was solo
-        counted = pc.or_(copies["new"], pc.less(copies["n_before"], 2))
+        counted = _derive_scope(copies)
         scope = copies.filter(counted)
         n = refresh_cells(cur, _scope_of(cur, scope), pairs=_pair_plan(copies, counted))
     _execute(cur, "agg_fresh_clear")  # every article is counted now
@@ -193,16 +208,15 @@ def _pair_plan(copies: pa.Table, counted: pa.ChunkedArray) -> tuple[pa.Table, pa
 _SCOPE = pa.schema([("hour", pa.timestamp("us")), ("feed", pa.string()), ("speaker", pa.string())])
 
 
-def cells_of(cur, article_ids: Sequence[str], query: str = "agg_scope") -> pa.Table:
+def cells_of(cur, article_ids: Sequence[str]) -> pa.Table:
     """The cells the stored rows of `article_ids` count in: (hour, feed) of theirs and of
     every other copy of their stories (speaker null), and (hour, feed, speaker) of those
     articles' counted quotes, which name the quote day cells (day, speaker). Taken before an
-    update replaces the rows, they are the cells the update leaves (see Ingestor._write).
-    `query` names the copies: every copy (agg_scope), or a derive step's (agg_derive_scope)."""
+    update replaces the rows, they are the cells the update leaves (see Ingestor._write)."""
     changed = pa.table({"id": pa.array(list(article_ids), pa.string())})
     with sql.registered(cur, _changed=changed):
         # a relation, not the DB-API result: Arrow without an extra copy of the rows
-        copies = cur.sql(sql.get(query).sql).to_arrow_table()
+        copies = cur.sql(sql.get("agg_scope").sql).to_arrow_table()
     if copies.num_rows == 0:
         return _SCOPE.empty_table()
     return _scope_of(cur, copies)

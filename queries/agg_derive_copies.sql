@@ -4,7 +4,8 @@
 -- (one of _changed), the story's copies stored now (n) and before this step (n_before), and
 -- `fresh`: the cell was recomputed outside a derive step since the last one (agg_fresh_cells,
 -- migration 010), so it counts pending articles already. Same two hash probes of `articles`
--- as agg_derive_scope; the fresh cells are a small table.
+-- as agg_scope; the fresh cells are a small table. aggregates._derive_scope picks the copies
+-- a derive step recomputes or adds (aggregates.refresh and aggregates.derive both read this).
 WITH stories AS (
     SELECT DISTINCT coalesce(story_id, id) AS story FROM articles
     WHERE id IN (SELECT id FROM _changed)

@@ -20,7 +20,12 @@ from monitor.ingest import Ingestor
 from monitor.parallel import ExtractorSpec
 from monitor.store import open_store
 from tests.test_aggregates_day_changes import _ingest_in_small_calls
-from tests.test_aggregates_pending_updates import CFG, _grouped_batches, _rewritten
+from tests.test_aggregates_pending_updates import (
+    CFG,
+    _grouped_batches,
+    _ingest_grouped,
+    _rewritten,
+)
 from tests.test_ingest_pipeline import _assert_exact
 
 
@@ -70,9 +75,7 @@ def test_grouped_ingest_with_pending_updates_equals_a_rebuild(tmp_path, monkeypa
     db = tmp_path / "m.duckdb"
     store = open_store(db)
     try:
-        ingestor = Ingestor(store, ExtractorSpec().build(), Settings(db_path=db))
-        updated = sum(r.updated for _, r, _ in ingestor.ingest_many(_grouped_batches(), 40))
-        assert updated > 0
+        assert _ingest_grouped(store) > 0
         assert "agg_merge_pair_cells" in ran
         with store.cursor() as cur:  # emptied by the last derive step
             assert cur.execute("SELECT count(*) FROM agg_fresh_cells").fetchone()[0] == 0
