@@ -18,15 +18,6 @@ refreshed, and (day, speaker) groups of the quotes of the batch's stories from `
 So the derive step's hashing grows with what the ids touch, not with the day's size (a whole
 day's quote units ran out of the poller's DuckDB memory_limit at 1M stored); the day
 groups' reads still scan their days' rows by the zone maps.
-
-`derive(cur, ids)` is `refresh` for the ids not yet counted anywhere (the derive step's
-pending and just written ids). The country pair tables (~170 rows per article on the
-synthetic corpus, the largest share of a derive) are not recomputed from every article of
-the cells: the new articles' pairs are added to their cells' rows (and an older copy that
-stops being its story's only one is taken out of the solo counts), so that work follows the
-new articles, not the cells' density (~3 articles per cell on a 20k day, ~70 on a 500k
-day). Cells recomputed outside a derive step since the last one (an update's, a rebuild's:
-agg_fresh_cells, migration 010) count pending articles already and are recomputed instead.
 """
 
 from __future__ import annotations
@@ -56,17 +47,6 @@ _HOUR_STEPS = (
     "agg_delete_quoted_spread",
     "agg_insert_quoted_cells",
     "agg_insert_quoted_spread",
-)
-# The hour steps that recompute the country pair tables: they read _pair_scope and
-# _pair_articles (the whole scope, except in a derive step: the fresh cells only), and are
-# skipped when no pair cell is recomputed.
-_PAIR_STEPS = frozenset(
-    (
-        "agg_delete_pair_cells",
-        "agg_delete_pair_spread",
-        "agg_insert_pairs",
-        "agg_insert_pair_spread",
-    )
 )
 # These hour steps return the day-grain rows of what they drop (before, with negative
 # counts) and add (after, positive): summed per day key, what is left non-zero names the day
@@ -130,100 +110,27 @@ def refresh(cur, article_ids: Sequence[str]) -> int:
     """Recompute the cells touched by `article_ids` (on `cur`'s transaction); returns the
     number of cells recomputed. `article_ids` must hold every article written since the
     cells were last brought up to date (the derive step's pending and written ids): the
-    older copies of stories that already had several are not recomputed (_derive_scope)."""
+    older copies of stories that already had several are not recomputed (agg_derive_scope)."""
     if not article_ids:
         return 0
-    # the ingestor's derive step (pending rows cleared) leaves no article uncounted: nothing
-    # to record for `derive`; otherwise the recomputed cells count pending articles now
-    record = bool(_arrow(cur, "agg_pending_any")["pending"][0].as_py())
-    copies = _derive_copies(cur, article_ids)
-    n = 0
-    if copies.num_rows:
-        n = refresh_cells(cur, _scope_of(cur, copies.filter(_derive_scope(copies))), record=record)
-    if not record:  # every stored article is counted now (the ids hold all uncounted ones)
-        _execute(cur, "agg_fresh_clear")
-    return n
-
-
-def _derive_copies(cur, article_ids: Sequence[str]) -> pa.Table:
-    """agg_derive_copies of `article_ids`: their stories' copies, new or older, and sizes."""
-    changed = pa.table({"id": pa.array(list(article_ids), pa.string())})
-    with sql.registered(cur, _changed=changed):
-        return _arrow(cur, "agg_derive_copies")
-
-
-def _derive_scope(copies: pa.Table) -> pa.ChunkedArray:
-    """Which of a derive step's copies count in its scope: the new ones and the older copy
-    of a story that was solo. An older copy of a story that had 2+ counts as it did: not
-    solo before or after, and its story is already in its cells' spread rows; a story that
-    lost a copy had its copies' cells recomputed by then (Ingestor._write: the cells an
-    update leaves)."""
-    return pc.or_(copies["new"], pc.less(copies["n_before"], 2))
-
-
-def derive(cur, article_ids: Sequence[str]) -> int:
-    """The derive step: fold the articles written since the last one (`article_ids`: exactly
-    those, the pending and the just written) into the aggregates, on `cur`'s transaction;
-    returns the number of scope rows. Leaves the same rows as `refresh`.
-
-    Precondition (why it is not `refresh`): none of `article_ids` is counted in a cell that
-    is not in agg_fresh_cells, and the aggregates count every other stored article. The
-    country pair tables of the other cells are then updated by the new articles' pairs
-    (agg_pair_delta) instead of recomputed; every other table as `refresh` does."""
-    if not article_ids:
-        return 0
-    copies = _derive_copies(cur, article_ids)
-    n = 0
-    if copies.num_rows:
-        counted = _derive_scope(copies)
-        scope = copies.filter(counted)
-        n = refresh_cells(cur, _scope_of(cur, scope), pairs=_pair_plan(copies, counted))
-    _execute(cur, "agg_fresh_clear")  # every article is counted now
-    return n
-
-
-def _pair_plan(copies: pa.Table, counted: pa.ChunkedArray) -> tuple[pa.Table, pa.Table]:
-    """(the fresh cells whose pairs are recomputed, _pair_delta(id, story, n, kind)) of a
-    derive step's copies (agg_derive_copies): 'add' a new copy, 'flip' the older copy of a
-    story that was solo, 'have' an older copy of a multi-copy story that shares its cell with
-    a new copy of it (its pair spread rows are there already); none in a fresh cell."""
-    fresh = copies.filter(pc.and_(counted, copies["fresh"]))
-    cells = fresh.group_by(["hour", "feed"]).aggregate([])
-    other = copies.filter(pc.invert(copies["fresh"]))
-    kind = pc.if_else(
-        other["new"], "add", pc.if_else(pc.less(other["n_before"], 2), "flip", "have")
-    )
-    other = other.append_column("kind", kind)
-    added = other.filter(pc.equal(other["kind"], "add"))
-    # the older copies in a cell (and story) of a new copy; the others are not read
-    near = added.group_by(["hour", "feed", "story"]).aggregate([])
-    have = other.filter(pc.equal(other["kind"], "have")).join(
-        near, keys=["hour", "feed", "story"], join_type="left semi"
-    )
-    rest = other.filter(pc.not_equal(other["kind"], "have"))
-    delta = pa.concat_tables([rest, have]).select(["id", "story", "n", "kind"])
-    return cells, delta
+    return refresh_cells(cur, cells_of(cur, article_ids, query="agg_derive_scope"))
 
 
 _SCOPE = pa.schema([("hour", pa.timestamp("us")), ("feed", pa.string()), ("speaker", pa.string())])
 
 
-def cells_of(cur, article_ids: Sequence[str]) -> pa.Table:
+def cells_of(cur, article_ids: Sequence[str], query: str = "agg_scope") -> pa.Table:
     """The cells the stored rows of `article_ids` count in: (hour, feed) of theirs and of
     every other copy of their stories (speaker null), and (hour, feed, speaker) of those
     articles' counted quotes, which name the quote day cells (day, speaker). Taken before an
-    update replaces the rows, they are the cells the update leaves (see Ingestor._write)."""
+    update replaces the rows, they are the cells the update leaves (see Ingestor._write).
+    `query` names the copies: every copy (agg_scope), or a derive step's (agg_derive_scope)."""
     changed = pa.table({"id": pa.array(list(article_ids), pa.string())})
     with sql.registered(cur, _changed=changed):
         # a relation, not the DB-API result: Arrow without an extra copy of the rows
-        copies = cur.sql(sql.get("agg_scope").sql).to_arrow_table()
+        copies = cur.sql(sql.get(query).sql).to_arrow_table()
     if copies.num_rows == 0:
         return _SCOPE.empty_table()
-    return _scope_of(cur, copies)
-
-
-def _scope_of(cur, copies: pa.Table) -> pa.Table:
-    """The scope rows (hour, feed, speaker) of story copies (id, hour, feed, ...)."""
     # one row per copy: a cell may repeat (every reader of _scope semi-joins it)
     cells = copies.select(["hour", "feed"])
     cells = cells.append_column("speaker", pa.nulls(cells.num_rows, pa.string()))
@@ -233,22 +140,13 @@ def _scope_of(cur, copies: pa.Table) -> pa.Table:
     return pa.concat_tables([cells.cast(_SCOPE), speakers.cast(_SCOPE)])
 
 
-def refresh_cells(
-    cur, scope: pa.Table, pairs: tuple[pa.Table, pa.Table] | None = None, *, record: bool = True
-) -> int:
+def refresh_cells(cur, scope: pa.Table) -> int:
     """Recompute the cells listed in `scope` (columns hour, feed and, for the quote day
-    cells, speaker: see cells_of); returns the number of scope rows. Without `pairs` the
-    cells are recorded as recomputed outside a derive step (agg_fresh_cells), unless
-    `record` is false. With `pairs` (derive: the cells whose country pairs are recomputed,
-    and _pair_delta), the pair tables are recomputed in those cells only and updated by the
-    delta elsewhere."""
+    cells, speaker: see cells_of); returns the number of scope rows."""
     if scope.num_rows == 0:
         return 0
     if "speaker" not in scope.column_names:
         scope = scope.append_column("speaker", pa.nulls(scope.num_rows, pa.string()))
-    if pairs is None and record:
-        with sql.registered(cur, _scope=scope):
-            _execute(cur, "agg_fresh_record")
     lo, hi = _hour_bounds(scope["hour"])
     # the day tables recompute only the groups (day, key) the scope's hour rows count in,
     # before and after, but those groups read their whole days' hour rows: $dlo/$dhi
@@ -256,19 +154,11 @@ def refresh_cells(
     with sql.registered(cur, _scope=scope):
         articles = _relation(cur, "agg_scope_articles", **bounds).to_arrow_table()
         returned: dict[str, list[pa.Table]] = {k: [] for k in _RETURNED}
-        pair_scope, pair_articles = scope, articles
-        if pairs is not None:
-            pair_scope = pairs[0]
-            pair_articles = articles.join(pair_scope, keys=["hour", "feed"], join_type="left semi")
-        with sql.registered(
-            cur, _cell_articles=articles, _pair_scope=pair_scope, _pair_articles=pair_articles
-        ):
+        with sql.registered(cur, _cell_articles=articles):
             # their mentions per article and entity, read once for the four mention and
             # quoted cell/spread statements (a TEMP table of this transaction)
             _execute(cur, "agg_cell_mentions", **bounds)
             for name in _HOUR_STEPS:
-                if name in _PAIR_STEPS and pair_scope.num_rows == 0:
-                    continue  # no pair cell is recomputed (a derive step without fresh cells)
                 if name in _RETURNING:  # the day-grain rows of what it drops or adds
                     returned[_RETURNING[name]].append(_arrow(cur, name, **bounds))
                 else:
@@ -277,37 +167,8 @@ def refresh_cells(
             # transaction is aborted and the DROP would raise over the step's error (a
             # rollback drops the table anyway)
             _execute(cur, "agg_drop_cell_mentions")
-        if pairs is not None and pairs[1].num_rows:
-            _add_pairs(cur, pairs[1], _old_cells(articles, pairs[1]), bounds, returned)
         _refresh_days(cur, bounds, *(pa.concat_tables(returned[k]) for k in _RETURNED))
     return scope.num_rows
-
-
-def _old_cells(articles: pa.Table, delta: pa.Table) -> pa.Table:
-    """The cells (hour, feed) of `articles` (the scope cells' articles) holding an article
-    counted before this derive step: not one of the new copies of `delta`. Only those have
-    pair rows to add to; a cell of new articles only has none (outside agg_fresh_cells)."""
-    new = delta.filter(pc.equal(delta["kind"], "add"))["id"]
-    counted = articles.filter(pc.invert(pc.is_in(articles["id"], value_set=new.combine_chunks())))
-    return counted.group_by(["hour", "feed"]).aggregate([])
-
-
-def _add_pairs(
-    cur, delta: pa.Table, old_cells: pa.Table, bounds: dict, returned: dict[str, list[pa.Table]]
-) -> None:
-    """Update the country pair tables by `delta` (_pair_delta: see _pair_plan), adding their
-    day-grain differences to `returned`. The cells of `old_cells` a delta adds to are taken
-    out whole and put back with the differences summed in: the same rows as a recompute,
-    without reading the cells' other articles' mentions again."""
-    with sql.registered(cur, _pair_delta=delta):
-        _execute(cur, "agg_pair_delta", **bounds)
-    with sql.registered(cur, _pair_old_cells=old_cells):
-        old = _arrow(cur, "agg_take_pair_cells", **bounds)
-    with sql.registered(cur, _pair_old=old):
-        _execute(cur, "agg_merge_pair_cells")
-    returned["pairs"].append(_arrow(cur, "agg_pair_delta_days"))
-    returned["pair_spread"].append(_arrow(cur, "agg_add_pair_spread"))
-    _execute(cur, "agg_drop_pair_rows")
 
 
 def _refresh_days(
@@ -412,9 +273,4 @@ def rebuild(cur) -> int:
     """Recompute every cell (after rows were written without the ingestor, e.g. benchmarks)."""
     for statement in _CLEAR:
         cur.execute(statement)
-    _execute(cur, "agg_fresh_clear")
-    n = refresh_cells(cur, _relation(cur, "agg_rebuild_scope").to_arrow_table(), record=False)
-    # every cell counts the pending articles now: the next derive step recomputes the cells
-    # of their stories' copies
-    _execute(cur, "agg_fresh_pending")
-    return n
+    return refresh_cells(cur, _relation(cur, "agg_rebuild_scope").to_arrow_table())

@@ -1,12 +1,12 @@
 -- name: agg_insert_pairs
--- Recompute agg_pair_cells for the cells whose articles are in _pair_articles(id, story, n)
+-- Recompute agg_pair_cells for the cells whose articles are in _cell_articles(id, story, n)
 -- (see migration 004; $lo/$hi bound their hours so the mentions scan is pruned). Returns the
 -- new rows as day-grain counts (aggregates: the day pair cells are updated by the difference).
 INSERT INTO agg_pair_cells
 WITH m AS (
     SELECT DISTINCT m.article_id, date_trunc('hour', m.published) AS hour, m.feed, c.n,
            m.entity_id, m.name
-    FROM mentions m JOIN _pair_articles c ON c.id = m.article_id
+    FROM mentions m JOIN _cell_articles c ON c.id = m.article_id
     WHERE m.kind = 'country' AND m.published >= $lo AND m.published < $hi
 )
 SELECT a.hour, a.feed, a.entity_id, a.name, b.entity_id, b.name, count(*),

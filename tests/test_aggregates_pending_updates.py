@@ -1,5 +1,5 @@
 """The derive step recomputes the cells of its articles and of the other copies of their
-stories, except the older copies of stories that already had several (aggregates._derive_scope).
+stories, except the older copies of stories that already had several (agg_derive_scope).
 After many small derive steps with syndicated copies (solo stories turning multi-copy,
 stories gaining a third copy in another cell or day) and updates of derived and of pending
 articles (re-dated by a day or an hour, rewritten, in place), the aggregates and the keyword
@@ -78,13 +78,9 @@ def test_grouped_ingest_with_pending_updates_equals_a_rebuild(tmp_path, monkeypa
     db = tmp_path / "m.duckdb"
     store = open_store(db)
     try:
-        assert _ingest_grouped(store) > 0
+        ingestor = Ingestor(store, ExtractorSpec().build(), Settings(db_path=db))
+        updated = sum(r.updated for _, r, _ in ingestor.ingest_many(_grouped_batches(), 40))
+        assert updated > 0
     finally:
         store.close()
     _assert_exact(db)
-
-
-def _ingest_grouped(store) -> int:
-    """_grouped_batches through one ingestor's ingest_many; returns the articles updated."""
-    ingestor = Ingestor(store, ExtractorSpec().build(), Settings(db_path=store.path))
-    return sum(r.updated for _, r, _ in ingestor.ingest_many(_grouped_batches(), 40))
