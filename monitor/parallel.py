@@ -44,7 +44,7 @@ from monitor.pipeline import (
     process_entry,
     refilter,
 )
-from monitor.rows import extraction_columns, pack
+from monitor.rows import extraction_columns
 
 log = logging.getLogger(__name__)
 
@@ -194,11 +194,8 @@ def _ship_refilter(items: list) -> list:
 def _analysed(items: list[tuple[str, datetime]], extractor: Extractor) -> list:
     """``[rows.analyse_columns(text, published, extractor) ...]`` of (text, published)
     pairs (the "analyse" kind), computed stage by stage over the chunk
-    (`pipeline.analyse_many`): the same results, with the chunk's mentions and quotes in
-    one record batch each (`rows.pack`; ``.unpacked()`` gives the plain columns)."""
-    done = analyse_many(items, extractor)
-    packed = pack([extraction_columns(x, extractor) for x, _ in done])
-    return [(columns, sk) for columns, (_, sk) in zip(packed, done, strict=True)]
+    (`pipeline.analyse_many`): the same results."""
+    return [(extraction_columns(x, extractor), sk) for x, sk in analyse_many(items, extractor)]
 
 
 def _call_items(items, extractor, fn):

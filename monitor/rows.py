@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -158,99 +157,20 @@ QUOTE_KEYS = (
 )
 
 
-class Packed(NamedTuple):
-    """One article's rows of a chunk's record batch: rows ``start:stop`` of ``batch`` (what
-    `pack` makes in a pool worker)."""
-
-    batch: pa.RecordBatch
-    start: int
-    stop: int
-
-    def columns(self) -> tuple[tuple, ...]:
-        """The same rows as plain column tuples (the unpacked form; ``()`` for no rows)."""
-        if self.stop == self.start:
-            return ()
-        part = self.batch.slice(self.start, self.stop - self.start)
-        return tuple(tuple(c.to_pylist()) for c in part.columns)
-
-
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class ExtractionColumns:
     """An `Extraction` as the store's columns of plain values, one tuple per column in
-    MENTION_COLUMNS / QUOTE_COLUMNS order (``()`` when there are none), or, as a pool worker
-    sends them (`pack`), the article's rows of its chunk's record batch. What a pool worker
+    MENTION_COLUMNS / QUOTE_COLUMNS order (``()`` when there are none). What a pool worker
     sends back instead of ~70 Mention and ~10 Quote objects per article: unpickling those
     cost the main process ~300 µs per article; plain tuples cost a tenth of it."""
 
-    mentions: tuple[tuple, ...] | Packed
-    quotes: tuple[tuple, ...] | Packed
+    mentions: tuple[tuple, ...]
+    quotes: tuple[tuple, ...]
     discovered: tuple[Discovered, ...]
-
-    def __eq__(self, other: object) -> bool:
-        """Equal when the values are, packed or not (a packed article's batch holds its
-        chunk's other articles too)."""
-        if not isinstance(other, ExtractionColumns):
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def _values(self) -> tuple:
-        plain = self.unpacked()
-        return plain.mentions, plain.quotes, plain.discovered
-
-    def unpacked(self) -> ExtractionColumns:
-        """The plain-tuple form (equal to `extraction_columns` of the same extraction)."""
-        m, q = self.mentions, self.quotes
-        if not isinstance(m, Packed) and not isinstance(q, Packed):
-            return self
-        m = m.columns() if isinstance(m, Packed) else m
-        q = q.columns() if isinstance(q, Packed) else q
-        return ExtractionColumns(m, q, self.discovered)
 
 
 MENTION_COLUMNS = MENTION_KEYS[1:9]  # kind … spokesperson
 QUOTE_COLUMNS = QUOTE_KEYS[1:14]  # seq … partial
-# The middle columns' Arrow types (what inferring them from the values gives, fixed, so
-# that every chunk's batch has the same schema).
-_MIDDLE_TYPES = {
-    **{k: pa.string() for k in (*MENTION_COLUMNS, *QUOTE_COLUMNS)},
-    **{k: pa.int32() for k in ("seq", "start_pos", "end_pos")},
-    **{k: pa.bool_() for k in ("spokesperson", "speaker_via_pronoun", "partial")},
-}
-MENTION_SCHEMA = pa.schema([(k, _MIDDLE_TYPES[k]) for k in MENTION_COLUMNS])
-QUOTE_SCHEMA = pa.schema([(k, _MIDDLE_TYPES[k]) for k in QUOTE_COLUMNS])
-
-
-def _batch(parts: Sequence[tuple[tuple, ...]], schema: pa.Schema) -> tuple[pa.RecordBatch, list]:
-    """One record batch of the parts' rows, one after another, and each part's (start,
-    stop) in it."""
-    columns: list[list] = [[] for _ in schema]
-    bounds, n = [], 0
-    for cols in parts:
-        if cols:
-            for dst, src in zip(columns, cols, strict=True):
-                dst += src
-            bounds.append((n, n + len(cols[0])))
-            n += len(cols[0])
-        else:
-            bounds.append((n, n))
-    arrays = [pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)]
-    return pa.RecordBatch.from_arrays(arrays, schema=schema), bounds
-
-
-def pack(items: Sequence[ExtractionColumns]) -> list[ExtractionColumns]:
-    """A chunk's extractions with their mentions and quotes in one record batch each (what
-    a pool worker sends): the main process unpickles a few Arrow buffers instead of
-    thousands of small objects, and `mention_rows` / `quote_rows` take the rows from the
-    batches instead of converting Python values (the main process is the bottleneck)."""
-    mentions, m_bounds = _batch([c.mentions for c in items], MENTION_SCHEMA)
-    quotes, q_bounds = _batch([c.quotes for c in items], QUOTE_SCHEMA)
-    return [
-        ExtractionColumns(Packed(mentions, *m), Packed(quotes, *q), c.discovered)
-        for c, m, q in zip(items, m_bounds, q_bounds, strict=True)
-    ]
 
 
 def extraction_columns(x: Extraction, extractor) -> ExtractionColumns:
@@ -292,65 +212,30 @@ def _child_rows(keys, processed, stories, extractor, part: str) -> pa.Table:
     """Rows of one child table (mentions or quotes): the article's id first, its extracted
     columns, then its published time, feed and story repeated. Built column by column; the
     four per-article columns are converted once per article and repeated in Arrow (turning
-    a datetime into a timestamp costs about a microsecond, and an article has ~70 mentions).
-    The extracted columns are taken from the chunks' record batches (`pack`); those of
-    articles in plain tuples are put in one more batch first."""
-    schema = MENTION_SCHEMA if part == "mentions" else QUOTE_SCHEMA
+    a datetime into a timestamp costs about a microsecond, and an article has ~70 mentions)."""
+    middle: list[list] = [[] for _ in keys[1:-3]]
     per_article: list[tuple] = []  # (id, published, feed, story) of articles with rows
     counts: list[int] = []
-    starts: list[tuple[int, int]] = []  # (source batch, first row) of articles with rows
-    batches: list[pa.RecordBatch] = []
-    source: dict[int, int] = {}  # id(batch) -> its index in batches
-    loose: list[tuple[tuple, ...]] = []  # plain columns of articles not packed
-    loose_rows = 0
     for p in processed:
         cols = getattr(_as_columns(p, extractor), part)
-        if isinstance(cols, Packed):
-            count = cols.stop - cols.start
-            if not count:
-                continue
-            k = source.setdefault(id(cols.batch), len(batches))
-            if k == len(batches):
-                batches.append(cols.batch)
-            starts.append((k, cols.start))
-        else:
-            if not cols:
-                continue
-            count = len(cols[0])
-            loose.append(cols)
-            starts.append((-1, loose_rows))
-            loose_rows += count
+        if not cols:
+            continue
         e = p.entry
         per_article.append((e.article_id, e.published, e.feed, _story(stories, e.article_id)[0]))
-        counts.append(count)
+        counts.append(len(cols[0]))
+        for dst, src in zip(middle, cols, strict=True):
+            dst += src
     if not per_article:
         return _columns(keys, [[] for _ in keys], _TYPES)
-    if loose:
-        batches.append(_batch(loose, schema)[0])
-    middle = _taken(batches, starts, counts, schema)
     rows = pa.array(np.repeat(np.arange(len(per_article)), counts))
     ids, published, feeds, story_ids = (list(c) for c in zip(*per_article, strict=True))
     outer = [
         pa.array(c, _TYPES.get(k)).take(rows)
         for k, c in zip((keys[0], *keys[-3:]), (ids, published, feeds, story_ids), strict=True)
     ]
-    columns = [outer[0], *middle.columns, *outer[1:]]
+    table = _columns(keys[1:-3], middle, _TYPES)
+    columns = [outer[0], *table.columns, *outer[1:]]
     return pa.table(dict(zip(keys, columns, strict=True)))
-
-
-def _taken(batches: list, starts: list[tuple[int, int]], counts: list[int], schema) -> pa.Table:
-    """The articles' rows, in article order, from the batches they are in (``starts``: the
-    source batch (-1: the last) and first row of each article, ``counts`` its rows)."""
-    offsets = np.cumsum([0, *(b.num_rows for b in batches)])
-    last = len(batches) - 1
-    first = np.array([offsets[last if k < 0 else k] + at for k, at in starts], dtype=np.int64)
-    sizes = np.array(counts, dtype=np.int64)
-    before = np.cumsum(sizes) - sizes  # each article's first row in the result
-    index = np.repeat(first - before, sizes) + np.arange(int(sizes.sum()), dtype=np.int64)
-    table = pa.Table.from_batches(batches, schema=schema).combine_chunks()
-    if len(index) == table.num_rows and (index == np.arange(len(index))).all():
-        return table  # (every row, already in order)
-    return table.take(pa.array(index))
 
 
 def mention_rows(processed: Sequence[ProcessedArticle], stories, extractor=None) -> pa.Table:

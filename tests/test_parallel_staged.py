@@ -14,7 +14,7 @@ from monitor import learned as learned_mod
 from monitor import parallel
 from monitor.extract import Extractor, load_registry
 from monitor.pipeline import analyse, analyse_many, clean_only, refilter
-from monitor.rows import ExtractionColumns, analyse_columns
+from monitor.rows import analyse_columns
 from monitor.synth import SynthConfig, iter_entries
 
 LABELLED = Path(__file__).resolve().parent / "labelled" / "passages.jsonl"
@@ -63,13 +63,6 @@ def test_analyse_many_equals_analyse(extractor, corpus) -> None:
         assert analyse_many(chunk, extractor) == [analyse(t, p, extractor) for t, p in chunk]
 
 
-def _plain(results: list) -> list:
-    """The results with their packed extraction columns (`rows.pack`) as plain tuples."""
-    return [
-        tuple(x.unpacked() if isinstance(x, ExtractionColumns) else x for x in r) for r in results
-    ]
-
-
 def test_pool_kinds_equal_article_by_article(extractor, corpus) -> None:
     entries, cleaned, learned = corpus
     for part, first in zip(_chunks(entries), _chunks(cleaned), strict=True):
@@ -80,17 +73,17 @@ def test_pool_kinds_equal_article_by_article(extractor, corpus) -> None:
             + analyse_columns(c.cleaned.text, c.entry.published, extractor)
             for e, c in zip(part, done, strict=True)
         ]
-        assert _plain(parallel._process_slim_items(part, extractor, keys)) == expected
+        assert parallel._process_slim_items(part, extractor, keys) == expected
         redone = [refilter(c, keys) for c in first]
         expected = [
             (None if r.entry is c.source else r.entry, r.cleaned)
             + analyse_columns(r.cleaned.text, r.entry.published, extractor)
             for c, r in zip(first, redone, strict=True)
         ]
-        assert _plain(parallel._refilter_process_items(first, extractor, keys)) == expected
+        assert parallel._refilter_process_items(first, extractor, keys) == expected
         shipped = parallel._ship_refilter(first)
-        assert _plain(parallel._refilter_process_items(shipped, extractor, keys)) == expected
+        assert parallel._refilter_process_items(shipped, extractor, keys) == expected
         pairs = [(c.cleaned.text, c.entry.published) for c in first]
-        assert _plain(parallel._KINDS["analyse"](pairs, extractor)) == [
+        assert parallel._KINDS["analyse"](pairs, extractor) == [
             analyse_columns(t, p, extractor) for t, p in pairs
         ]

@@ -11,7 +11,7 @@ import pyarrow as pa
 from monitor.extract import Extractor
 from monitor.extract.officials import load_registry
 from monitor.pipeline import process_entry
-from monitor.rows import ExtractionColumns, extraction_columns, mention_rows, pack, quote_rows
+from monitor.rows import extraction_columns, mention_rows, quote_rows
 from monitor.stories import StoryMatch
 from monitor.synth import SynthConfig, iter_entries
 
@@ -60,35 +60,3 @@ def test_columns_give_the_same_rows_as_objects() -> None:
                            ("feed", pa.string()), ("story_id", pa.string())):  # fmt: skip
             assert table.schema.field(name).type == kind
     assert quote_rows(shipped[:0], stories).num_rows == 0
-
-
-def test_packed_chunks_give_the_same_tables() -> None:
-    """Chunks packed in record batches (what pool workers send, `pack`), pickled as the pool
-    does, in any article order and mixed with articles in plain tuples, give the very same
-    tables as the plain tuples; `unpacked` gives the plain tuples back."""
-    extractor = Extractor(load_registry())
-    entries = iter_entries(SynthConfig(articles=90, sources=5, seed=11))
-    done = [process_entry(e, extractor) for e in entries]
-    plain = [replace(p, extraction=extraction_columns(p.extraction, extractor)) for p in done]
-    for i in (0, 9, 10):  # articles with no rows, alone in a batch and beside others
-        plain[i] = replace(plain[i], extraction=ExtractionColumns((), (), ()))
-    packed, at = [], 0
-    for size in (1, 7, 25, 3, 19, 35):
-        chunk = plain[at : at + size]
-        columns = pickle.loads(pickle.dumps(pack([p.extraction for p in chunk]), protocol=5))
-        packed += [replace(p, extraction=c) for p, c in zip(chunk, columns, strict=True)]
-        at += size
-    assert at == len(plain)
-    assert [p.extraction.unpacked() for p in packed] == [p.extraction for p in plain]
-    assert [p.extraction for p in packed] == [p.extraction for p in plain]  # by value
-    assert packed[3].extraction != plain[4].extraction
-    assert hash(packed[5].extraction) == hash(plain[5].extraction)
-    stories = {p.entry.article_id: StoryMatch("s-" + p.entry.article_id, 0.9, False) for p in done}
-    order = sorted(range(len(plain)), key=lambda i: (plain[i].entry.published, -i))
-    mixed = [packed[i] if i % 4 else plain[i] for i in order]
-    for build in (mention_rows, quote_rows):
-        expected = build([plain[i] for i in order], stories)
-        assert build([packed[i] for i in order], stories).equals(expected)
-        assert build(mixed, stories).equals(expected)
-        assert build(packed, stories).equals(build(plain, stories))
-        assert build(packed[:0], stories).num_rows == 0
