@@ -303,10 +303,10 @@ class ProcessPool:
         shipped = _SHIP[kind](items) if kind in _SHIP else items
         # One chunk per worker. Two per worker (until round 10) evened out long articles,
         # but every chunk is a message the main process's result thread receives, and the
-        # ingestor keeps the next batch queued, so a worker done early takes that one: in a
-        # 4,000-article A/B (38-article batches, `/tmp/worker10/mt.py`) one chunk per worker
-        # cost the main process ~0.05 ms/item less (result thread 0.13 -> 0.10, feeder
-        # 0.035 -> 0.025), and a larger chunk stages more work (worker9's caches).
+        # ingestor keeps the next batch queued, so a worker done early takes that one. With
+        # 38-article batches one chunk per worker cost the main process ~0.05 ms/item less
+        # (result thread 0.13 -> 0.10, feeder 0.035 -> 0.025; BENCHMARKS.md, round 10,
+        # worker10), and a larger chunk stages more work (worker9's caches).
         try:
             futures = [
                 self._pool.submit(_run_chunk, kind, chunk, *args)

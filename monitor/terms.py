@@ -70,11 +70,12 @@ def backfill(cur, limit: int) -> int:
 
 def _locate(cur, wanted: int, query: str) -> pa.Table:
     """(r, id, body) of the articles in _terms_ids (``query`` terms_locate; terms_locate_rows
-    gives (r, id) only). The articles written since the last refresh (in this transaction, or committed since and pending, migration 008) are the
-    last rows of the table, at most `wanted` of them: `count(*) - wanted` is a position at
-    or before them, hence a rowid at or before them (rowids are never below their row's
-    position; rows of the current transaction have rowids past every committed one). Look
-    there first and only scan the whole table if some id is missing."""
+    gives (r, id) only). The articles written since the last refresh (in this transaction,
+    or committed since and pending, migration 008) are the last rows of the table, at most
+    `wanted` of them: `count(*) - wanted` is a position at or before them, hence a rowid at
+    or before them (rowids are never below their row's position; rows of the current
+    transaction have rowids past every committed one). Look there first and only scan the
+    whole table if some id is missing."""
     stored = cur.execute("SELECT count(*) FROM articles").fetchall()[0][0]
     hint = max(stored - wanted, 0)
     found = _arrow(cur, query, start=hint)
