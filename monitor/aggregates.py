@@ -23,6 +23,7 @@ groups' reads still scan their days' rows by the zone maps.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyarrow as pa
@@ -274,3 +275,112 @@ def rebuild(cur) -> int:
     for statement in _CLEAR:
         cur.execute(statement)
     return refresh_cells(cur, _relation(cur, "agg_rebuild_scope").to_arrow_table())
+
+
+# The append step's statements, in order: the hour and day cells tables get difference rows
+# (aggregates.append), the spread tables the rows they lack.
+_APPEND_STEPS = (
+    "agg_append_cells",
+    "agg_append_day_cells",
+    "agg_append_quoted_cells",
+    "agg_append_spread",
+    "agg_append_day_spread",
+    "agg_append_quoted_spread",
+    "agg_append_article_cells",
+    "agg_append_article_spread",
+    "agg_append_pair_cells",
+    "agg_append_day_pair_cells",
+    "agg_append_pair_spread",
+    "agg_append_day_pair_spread",
+    "agg_append_day_quote_cells",
+    "agg_append_day_quote_spread",
+)
+
+
+@dataclass
+class Span:
+    """The hours [lo, hi) of the rows appended since the last compaction (None: none)."""
+
+    lo: datetime | None = None
+    hi: datetime | None = None
+
+    def add(self, lo: datetime, hi: datetime) -> None:
+        self.lo = lo if self.lo is None else min(self.lo, lo)
+        self.hi = hi if self.hi is None else max(self.hi, hi)
+
+    def __bool__(self) -> bool:
+        return self.lo is not None
+
+
+def append(cur, article_ids: Sequence[str], span: Span | None = None) -> int:
+    """Bring every pre-aggregate table up to date for `article_ids` (on `cur`'s
+    transaction) by appending rows, when all of them are new: never counted before, none an
+    update (the derive step's pending ids; Ingestor._derive decides). Returns the number of
+    articles counted: the new ones and the older copies of their stories that stop being solo.
+
+    The cells tables get difference rows: a new article adds 1 (and 1 solo when its story has
+    one copy), the older copy of a story that had exactly one takes 1 solo off every key it
+    counted in. A key may so have several rows, whose sums are its counts (every reader sums
+    them); `compact` merges them into the rows a recompute gives. The spread tables get only
+    the rows they lack, so they stay one row per (key, story). Every read is of the counted
+    articles' rows, bounded by their hours: its cost follows them, not the size of their
+    cells or days (the recompute, `refresh`, reads whole cells). `span`, when given, is
+    extended by the hours appended to (what `compact` merges later)."""
+    if not article_ids:
+        return 0
+    changed = pa.table({"id": pa.array(list(article_ids), pa.string())})
+    with sql.registered(cur, _changed=changed):
+        counted = _relation(cur, "agg_append_articles").to_arrow_table()
+    if counted.num_rows == 0:
+        return 0
+    lo, hi = _hour_bounds(counted["hour"])
+    if span is not None:
+        span.add(lo, hi)
+    bounds = {"lo": lo, "hi": hi, "dlo": _day(lo), "dhi": _day(hi - _HOUR) + _DAY}
+    with sql.registered(cur, _append_articles=counted):
+        _execute(cur, "agg_append_mentions", **bounds)
+        _execute(cur, "agg_append_pairs", **bounds)
+        for name in _APPEND_STEPS:
+            _execute(cur, name, **bounds)
+        # after the steps succeeded (see refresh_cells: a DROP in an aborted transaction
+        # would raise over the step's error)
+        _execute(cur, "agg_append_drop_mentions")
+        _execute(cur, "agg_append_drop_pairs")
+    return counted.num_rows
+
+
+# The cells tables `compact` merges: the hour tables', then the day tables' (by day).
+# (take, put) query names of each table.
+_COMPACT_HOURS = (
+    ("agg_compact_take_mention_cells", "agg_compact_put_mention_cells"),
+    ("agg_compact_take_quoted_cells", "agg_compact_put_quoted_cells"),
+    ("agg_compact_take_article_cells", "agg_compact_put_article_cells"),
+    ("agg_compact_take_pair_cells", "agg_compact_put_pair_cells"),
+)
+_COMPACT_DAYS = (
+    ("agg_compact_take_day_cells", "agg_compact_put_day_cells"),
+    ("agg_compact_take_day_pair_cells", "agg_compact_put_day_pair_cells"),
+    ("agg_compact_take_day_quote_cells", "agg_compact_put_day_quote_cells"),
+)
+_EVER = (datetime(1, 1, 1), datetime(9999, 12, 30))
+
+
+def compact(
+    cur, lo: datetime | None = None, hi: datetime | None = None, days_only: bool = False
+) -> int:
+    """Merge the cells tables' rows per key within the hours [lo, hi) (the day tables': the
+    days overlapping them; None: everything) into one row each, the row `rebuild` gives;
+    keys whose counts sum to zero are dropped. Returns the number of rows taken out. With
+    `days_only`, only the day tables (where `append` adds a row per key at every derive
+    step; an hour cell's keys mostly get rows from one step)."""
+    lo = _EVER[0] if lo is None else lo
+    hi = _EVER[1] if hi is None else hi
+    bounds = {"lo": lo, "hi": hi, "dlo": _day(lo), "dhi": _day(hi - _HOUR) + _DAY}
+    taken = 0
+    for take, put in (() if days_only else _COMPACT_HOURS) + _COMPACT_DAYS:
+        rows = _arrow(cur, take, **bounds)
+        if rows.num_rows:
+            taken += rows.num_rows
+            with sql.registered(cur, _compact_rows=rows):
+                _execute(cur, put)
+    return taken
