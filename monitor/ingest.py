@@ -78,6 +78,10 @@ DERIVE_EVERY_S = 60.0
 # the others do not): the checkpoints of a derive step's commit and one right after it, when
 # the derived tables' deletes of that step are committed.
 VACUUM_EVERY_ITEMS = 5_000
+# The derive steps' appended rows (aggregates.append) are merged at the end of every ingest
+# call; the day tables get a row per key at every step, so a long call also merges them at
+# the merging checkpoints' cadence.
+COMPACT_DAYS_AT_MERGE = True
 # Stored articles whose keys the ingestor holds for learning (learned.RecentKeys), over all
 # feeds: ~0.3-0.5 KB each (key hashes, not texts), so ~30 MB at most; 300 feeds' full
 # samples fit, a poller with more feeds reads the least recently learned ones again.
@@ -219,6 +223,12 @@ class Ingestor:
     _pending: int = 0  # rows in derive_pending (this process is the only writer)
     _derived_at: float = field(default_factory=time.monotonic)
     _unvacuumed: int = 0  # articles written since the last merging checkpoint
+    # Every pending id is a new article (never counted, none an update): the derive step
+    # appends (aggregates.append) instead of recomputing (refresh). Not known for ids a
+    # killed process left pending (set in __post_init__).
+    _appendable: bool = True
+    # the hours of the rows appended since the last compaction (aggregates.compact)
+    _uncompacted: aggregates.Span = field(default_factory=aggregates.Span)
     _recent: learned_mod.RecentKeys = field(init=False, repr=False)
     # the learned keys stored when this ingestor started, per feed (learned_keys_all)
     _stored_learned: dict[str, frozenset[str]] = field(init=False, repr=False)
@@ -234,6 +244,7 @@ class Ingestor:
             self.stories = self._warm_story_index()
         # a process killed between a batch's commit and the next derive step left ids behind
         self._pending = self.store.query("derive_pending_count")[0][0]
+        self._appendable = self._pending == 0
         self.catch_up()
 
     def catch_up(self) -> None:
@@ -275,6 +286,7 @@ class Ingestor:
             self._recent.forget()  # what the failed write left is read from the store again
             raise
         self._committed([ready])
+        self.compact()
         return ready.result
 
     def ingest_many(
@@ -323,6 +335,19 @@ class Ingestor:
         finally:
             self._committed(writer.close())  # (the caller stopped early)
         self.catch_up()  # (when the last group was already written)
+        self.compact()
+
+    def compact(self) -> None:
+        """Merge the pre-aggregate rows the derive steps appended since the last time (one
+        row per key: aggregates.compact), in a transaction of its own. At the end of every
+        ingest call, not in every derive step: merging a day's keys at each step would read
+        the day's rows again, as the recompute did."""
+        span = self._uncompacted
+        if not span:
+            return
+        with self.store.transaction() as cur:
+            aggregates.compact(cur, span.lo, span.hi)
+        self._uncompacted = aggregates.Span()
 
     def _add_to_group(self, group: list[_Ready], work: _Work, inflight, limit: int, writer):
         feeds = work.feeds
@@ -577,6 +602,11 @@ class Ingestor:
         # before the transaction (a failed write leaves a feed without stored articles, which
         # is read in vain); not in `_prepare`: the batch's own learning pass comes first
         self.store.stored_ids().add_feeds({p.entry.feed for p in processed})
+        # A group with updates derives now, by a recompute: the cells its updates leave are
+        # recomputed before the derive step (below), counting the pending articles there,
+        # which an append step after it would count a second time.
+        derive = derive or bool(updated)
+        append = self._appendable and not updated
         merge = derive and self._unvacuumed + len(processed) >= VACUUM_EVERY_ITEMS
         with self.store.vacuuming() if merge else nullcontext(), self.store.transaction() as cur:
             # the derive step sees an updated article only where it is now: the cells it
@@ -591,7 +621,11 @@ class Ingestor:
                 aggregates.refresh_cells(cur, left)
             written = [p.entry.article_id for p in processed]
             if derive:
-                _derive(cur, written, self._pending > 0)
+                _derive(cur, written, self._pending > 0, self._uncompacted if append else None)
+                if merge and append and COMPACT_DAYS_AT_MERGE:
+                    aggregates.compact(
+                        cur, self._uncompacted.lo, self._uncompacted.hi, days_only=True
+                    )
             else:
                 insert_arrow(cur, "derive_pending", _id_table(written))
             learned_rows: list[tuple[str, str, str]] = []
@@ -603,6 +637,7 @@ class Ingestor:
             fetchlog.record_many(cur, [f for f, _ in fetches], [r for _, r in fetches])
         if derive:
             self._pending, self._derived_at = 0, time.monotonic()
+            self._appendable = True
         else:
             self._pending += len(written)
         self._unvacuumed = 0 if merge else self._unvacuumed + len(written)
@@ -657,17 +692,21 @@ def _insert_learned(cur, rows: list[tuple[str, str, str]], now: datetime) -> Non
         sql.execute(cur, "insert_learned_rows")
 
 
-def _derive(cur, written: list[str], pending: bool) -> None:
+def _derive(cur, written: list[str], pending: bool, span: aggregates.Span | None) -> None:
     """Refresh the pre-aggregates and the keyword index for the articles just written and the
-    pending ones, and clear the pending rows (on `cur`'s transaction). Both refreshes
-    recompute what the ids touch from the stored rows, so one call over the union leaves the
-    same aggregates as one call per batch."""
+    pending ones, and clear the pending rows (on `cur`'s transaction). With `span` (every id
+    is a new article), the pre-aggregates get the ids' rows appended (aggregates.append,
+    extending `span`); else their cells are recomputed (refresh: exact whatever the ids'
+    history). One call over the union leaves the same aggregates as one call per batch."""
     ids = written
     if pending:
         waiting = [r[0] for r in sql.execute(cur, "derive_pending_ids").fetchall()]
         sql.execute(cur, "derive_pending_clear")
         ids = list(dict.fromkeys([*waiting, *written]))
-    aggregates.refresh(cur, ids)
+    if span is not None:
+        aggregates.append(cur, ids, span)
+    else:
+        aggregates.refresh(cur, ids)
     terms.refresh(cur, ids)
 
 
