@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -283,7 +285,6 @@ class StoryMatch:
 _ROW_BITS = 26
 _ROW_MASK = np.uint64((1 << _ROW_BITS) - 1)
 _HASH_MASK = ~_ROW_MASK
-_FEW_HITS = 16  # band hits checked one by one in Python below this, as arrays above
 _BUFFER_ROWS = 4096  # sketches whose band keys wait in a dict before joining the array
 
 
@@ -300,6 +301,56 @@ def _band_hashes(sigs: np.ndarray, b: int, mul: np.ndarray) -> np.ndarray:
     a wrong group. A few array operations: this runs once per article in the writer."""
     bands = sigs[:, : b * len(mul)].reshape(len(sigs), b, len(mul)).astype(np.uint64)
     return (bands * mul).sum(axis=2, dtype=np.uint64) & _HASH_MASK
+
+
+class _Bands:
+    """Signatures of a run of sketches as one matrix, their band hashes, and the rows their
+    bands find in an index's sorted key array: searched for all the sketches at once, and
+    again from the first sketch that needs them after the array changed (a merge)."""
+
+    def __init__(self, index: StoryIndex, sigs: np.ndarray) -> None:
+        self.sigs = sigs
+        self.hashes = _band_hashes(sigs, index._b, index._mul)
+        self.lists = self.hashes.tolist()
+        self._keys: np.ndarray | None = None
+        self._from = 0  # the first signature the search was made for
+        self._rows: np.ndarray | None = None  # rows of the keys found, signature by signature
+        self._ends: list[int] | None = None  # signature k's are _rows[_ends[k]:_ends[k + 1]]
+
+    @classmethod
+    def of(cls, index: StoryIndex, sketches: Sequence[Sketch]) -> tuple[_Bands, list[int]]:
+        """The sketches' bands and each sketch's signature row (sketches without a signature
+        of the index's size have none: they raise in `_assign` or never look)."""
+        size = 4 * index.num_perm
+        signed = [s.signature is not None and len(s.signature) == size for s in sketches]
+        joined = b"".join(s.signature for s, ok in zip(sketches, signed, strict=True) if ok)
+        sigs = np.frombuffer(joined, dtype=np.uint32).reshape(-1, index.num_perm)
+        return cls(index, sigs), list(itertools.accumulate(signed, initial=0))
+
+    def found(self, keys: np.ndarray, j: int) -> np.ndarray | None:
+        """Rows of the keys of ``keys`` that signature ``j``'s band hashes find (None:
+        none), the runs of each band in turn."""
+        if keys is not self._keys or j < self._from:
+            self._search(keys, j)
+        if self._ends is None:
+            return None
+        lo, hi = self._ends[j - self._from], self._ends[j - self._from + 1]
+        return self._rows[lo:hi] if hi > lo else None
+
+    def _search(self, keys: np.ndarray, j: int) -> None:
+        """A band's keys are the run [at, at + count) of the sorted array: two searches find
+        the runs of every band of every signature from ``j`` on, one repeat lists them."""
+        self._keys, self._from = keys, j
+        hashes = self.hashes[j:]
+        at = np.searchsorted(keys, hashes, "left").ravel()
+        counts = np.searchsorted(keys, hashes | _ROW_MASK, "right").ravel() - at
+        ends = np.cumsum(counts)
+        if not ends[-1]:  # (most single sketches: no array work beyond the searches)
+            self._rows, self._ends = None, None
+            return
+        starts = np.repeat(at - (ends - counts), counts)
+        self._rows = keys[starts + np.arange(int(ends[-1]))] & _ROW_MASK
+        self._ends = [0, *ends[hashes.shape[1] - 1 :: hashes.shape[1]].tolist()]
 
 
 class StoryIndex:
@@ -357,6 +408,21 @@ class StoryIndex:
     def assign_sketch(self, article_id: str, s: Sketch, published: datetime) -> StoryMatch:
         """`assign` from the text's `sketch` (made anywhere, e.g. in a pool worker): the
         same match as `assign` with the text, since sketches are equal in every process."""
+        return self._assign(article_id, s, published, None, 0)
+
+    def assign_many(self, items: Sequence[tuple[str, Sketch, datetime]]) -> list[StoryMatch]:
+        """`assign_sketch` of each (article id, sketch, published) in order: the same
+        matches, with the band hashes of all the sketches, and their runs in the sorted key
+        array, found in a few array operations instead of a dozen per article."""
+        bands, rows = _Bands.of(self, [s for _, s, _ in items])
+        return [
+            self._assign(a, s, p, bands, j) for j, (a, s, p) in zip(rows[:-1], items, strict=True)
+        ]
+
+    def _assign(
+        self, article_id: str, s: Sketch, published: datetime, bands: _Bands | None, j: int
+    ) -> StoryMatch:
+        """`assign_sketch`, the sketch's signature being row ``j`` of ``bands`` if any."""
         if s.signature is not None and s.num_perm != self.num_perm:
             raise ValueError(f"sketch of {s.num_perm} permutations, index of {self.num_perm}")
         known = self._entries.get(article_id)
@@ -367,15 +433,15 @@ class StoryIndex:
             return StoryMatch(known[0], 1.0, False)  # same article fed again
         if known is not None:
             self._forget(article_id)  # the article was updated: place its new text afresh
-        story_id, similarity, sig = self._match(digest, s.signature)
+        story_id, similarity, sig = self._match(digest, s.signature, bands, j)
         self._remember(article_id, story_id or article_id, published, digest, sig)
         if story_id is None:
             return StoryMatch(article_id, 1.0, True)
         return StoryMatch(story_id, similarity, False)
 
     def _match(
-        self, digest: bytes, signature: bytes | None
-    ) -> tuple[str | None, float, tuple[np.ndarray, np.ndarray] | None]:
+        self, digest: bytes, signature: bytes | None, bands: _Bands | None, j: int
+    ) -> tuple[str | None, float, tuple[np.ndarray, list[int]] | None]:
         """(story id or None, similarity, (sketch, band hashes) to index — None for exact
         copies)."""
         holder = self._by_hash.get(digest)
@@ -383,80 +449,58 @@ class StoryIndex:
             return self._entries[holder][0], 1.0, None
         if signature is None:
             return None, 0.0, None
-        sig = np.frombuffer(signature, dtype=np.uint32)
-        hashes = _band_hashes(sig.reshape(1, -1), self._b, self._mul)[0]
-        best = self._best_candidate(sig, hashes)
-        return (*(best or (None, 0.0)), (sig, hashes))
+        if bands is None:  # (one sketch: its signature's size was checked)
+            bands, j = _Bands(self, np.frombuffer(signature, dtype=np.uint32).reshape(1, -1)), 0
+        best = self._best_candidate(bands.sigs[j], self._hit_rows(bands, j))
+        return (*(best or (None, 0.0)), (bands.sigs[j], bands.lists[j]))
 
-    def _candidates(self, sig: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-        """Live rows sharing at least one whole band with ``sig``, ascending."""
-        # About 1 band in 14 finds a key: one searchsorted tells which do (the key at a
-        # band's insertion point carries its hash), and only those are walked forward.
-        # Most articles find none and leave before any further array work.
-        hits: list[tuple[int, int]] = []  # (band, row)
-        keys = self._keys
-        if len(keys):
-            at = np.searchsorted(keys, hashes, "left")
-            first = keys[np.minimum(at, len(keys) - 1)] & _HASH_MASK
-            found = np.flatnonzero(first == hashes).tolist()
-            if found:
-                hits = self._walk(at, hashes, found)
+    def _hit_rows(self, bands: _Bands, j: int) -> np.ndarray | None:
+        """Rows holding a key of one of signature ``j``'s band hashes (the sorted array's and
+        the dict's; a row may repeat, and may be evicted or reused since: the caller
+        checks), None for none."""
+        found = bands.found(self._keys, j)
         fresh = self._fresh
-        for band, key in enumerate(hashes.tolist()):
+        extra: list[int] = []
+        for key in bands.lists[j]:
             row = fresh.get(key)
             if row is not None:
                 if isinstance(row, int):
-                    hits.append((band, row))
+                    extra.append(row)
                 else:
-                    hits += [(band, r) for r in row]
-        if not hits:
-            return np.zeros(0, dtype=np.int64)
-        if len(hits) <= _FEW_HITS:
-            return self._check_few(sig, hits)
-        pairs = np.asarray(hits, dtype=np.int64)
-        rows, bands = pairs[:, 1], pairs[:, 0]
-        # a hit may be an evicted row's stale key, or another band's hash collision: keep
-        # the live rows whose band equals the sketch's
-        live = self._live[rows]
-        rows, bands = rows[live], bands[live]
-        if not len(rows):
-            return rows
-        cols = bands[:, None] * self._r + np.arange(self._r)
-        same = (self._sigs[rows[:, None], cols] == sig[cols]).all(axis=1)
-        return np.unique(rows[same])
+                    extra += row
+        if extra:
+            more = np.array(extra, dtype=np.uint64)
+            found = more if found is None else np.concatenate((found, more))
+        return found
 
-    def _check_few(self, sig: np.ndarray, hits: list[tuple[int, int]]) -> np.ndarray:
-        """`_candidates`' check of a few hits one by one (the array version costs ~15 us of
-        fixed overhead): live rows whose band equals the sketch's, ascending."""
-        r, live, sigs = self._r, self._live, self._sigs
-        values = sig.tolist()
-        rows = {
-            row
-            for band, row in hits
-            if live[row]
-            and sigs[row, band * r : band * r + r].tolist() == values[band * r : band * r + r]
-        }
-        return np.array(sorted(rows), dtype=np.int64)
+    def _best_candidate(
+        self, sig: np.ndarray, found: np.ndarray | None
+    ) -> tuple[str, float] | None:
+        """The candidate (a live row sharing a whole band with ``sig``: what MinHashLSH
+        returns) among the ``found`` rows most similar to ``sig``, the lowest row of a tie,
+        if at the threshold.
 
-    def _walk(self, at: np.ndarray, hashes: np.ndarray, found: list[int]) -> list[tuple[int, int]]:
-        """(band, row) of every key of the sorted array whose hash is a found band's."""
-        keys = self._keys
-        ends = np.searchsorted(keys, hashes[found] | _ROW_MASK, "right").tolist()
-        hits = []
-        for band, end in zip(found, ends, strict=True):
-            hits += [(band, row) for row in (keys[at[band] : end] & _ROW_MASK).tolist()]
-        return hits
-
-    def _best_candidate(self, sig: np.ndarray, hashes: np.ndarray) -> tuple[str, float] | None:
-        order = self._candidates(sig, hashes)
-        if not len(order):
+        Hits are checked against the rows' live sketches, not per (band, row) hit: a live
+        row whose band b equals the sketch's has band b's key in the index, so the live hit
+        rows with any band equal are exactly the candidates (a stale key of an evicted or
+        reused row, or another band's hash collision, makes none by itself)."""
+        if found is None:
             return None
-        same = np.count_nonzero(self._sigs[order] == sig, axis=1)
+        rows = np.unique(found).astype(np.intp)  # ascending
+        rows = rows[self._live[rows]]
+        if not len(rows):
+            return None
+        equal = self._sigs[rows] == sig
+        banded = self._b * self._r
+        shares = equal[:, :banded].reshape(len(rows), self._b, self._r).all(axis=2).any(axis=1)
+        same = np.count_nonzero(equal[shares], axis=1)
+        if not len(same):
+            return None
         top = int(np.argmax(same))  # the first (lowest) row of the highest similarity
         similarity = float(same[top]) / float(self.num_perm)
         if similarity < self.threshold:
             return None
-        return self._entries[self._row_ids[int(order[top])]][0], similarity
+        return self._entries[self._row_ids[int(rows[shares][top])]][0], similarity
 
     def _remember(
         self,
@@ -464,7 +508,7 @@ class StoryIndex:
         story_id: str,
         published: datetime,
         digest: bytes,
-        sketched: tuple[np.ndarray, np.ndarray] | None,
+        sketched: tuple[np.ndarray, list[int]] | None,
     ) -> None:
         row = -1
         if sketched is not None:  # exact copies need no sketch: the hash finds them
@@ -479,9 +523,9 @@ class StoryIndex:
         heapq.heappush(self._heap, (published, article_id))
         self._advance(published)
 
-    def _add_keys(self, row: int, hashes: np.ndarray) -> None:
+    def _add_keys(self, row: int, hashes: list[int]) -> None:
         fresh = self._fresh
-        for key in hashes.tolist():
+        for key in hashes:
             hit = fresh.get(key)
             if hit is None:
                 fresh[key] = row

@@ -51,3 +51,38 @@ def test_same_stories_as_the_dict_per_band_index(
         # the evicted rows' keys were dropped by a rebuild: the array stays near the live size
         live = int(new._live.sum())
         assert len(new._keys) <= 1.5 * new._b * live + new._b * buffer
+
+
+@pytest.mark.parametrize(
+    ("articles", "cap", "keep", "buffer", "group", "seed"),
+    [
+        (1500, None, 50_000, 4096, 500, 5),  # the dict only, groups as an import's
+        (1500, None, 50_000, 50, 97, 6),  # merges inside a group: its searches are redone
+        (2500, 400, 100, 64, 300, 7),  # evictions, rebuilds and reused rows inside groups
+        (2500, 900, 0, 16, 1, 8),  # groups of one
+    ],
+)
+def test_assign_many_gives_the_matches_of_one_call_per_article(
+    monkeypatch, articles: int, cap: int | None, keep: int, buffer: int, group: int, seed: int
+) -> None:
+    monkeypatch.setattr(stories, "_BUFFER_ROWS", buffer)
+    items = _stream(articles, seed)
+    many = StoryIndex(max_entries=cap, keep_at_least=keep, window=timedelta(days=1))
+    one = StoryIndex(max_entries=cap, keep_at_least=keep, window=timedelta(days=1))
+    got = [
+        m for lo in range(0, len(items), group) for m in many.assign_many(items[lo : lo + group])
+    ]
+    want = [one.assign_sketch(a, s, p) for a, s, p in items]
+    assert got == want
+    assert sum(not m.is_new_story for m in got) > articles // 20  # copies were found
+    assert (many._keys == one._keys).all() and many._entries == one._entries
+
+
+def test_assign_many_raises_at_a_sketch_of_another_size_after_assigning_those_before() -> None:
+    items = _stream(40, 9)[:6]
+    index = StoryIndex()
+    other = (items[3][0], sketch("a text of some words for another size", num_perm=32), items[3][2])
+    with pytest.raises(ValueError, match="32 permutations"):
+        index.assign_many([*items[:3], other, *items[4:]])
+    assert len(index) == len({a for a, _, _ in items[:3]})
+    assert index.assign_many([]) == []
