@@ -5,6 +5,7 @@ path (RSS files -> parse -> clean -> extract -> stories -> DuckDB)."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from monitor.importer import import_files
 from monitor.runtime import open_runtime
 from monitor.store import migrations, open_store, utcnow
 from tests.dashboard_fixtures import BLINKEN, ZAKHAROVA, _item, _rss, fill
+from tests.test_query_props import split_cells
 
 QUOTE_TABLES = ("agg_day_quote_cells", "agg_day_quote_spread")
 
@@ -57,6 +59,21 @@ def store(tmp_path_factory):
     finally:
         runtime.close()
     s = open_store(db)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def split(store, tmp_path_factory):
+    """A copy of `store` whose cells keys hold two rows each (split_cells): what the readers
+    see between an append-only derive step and its compaction."""
+    with store.cursor() as cur:
+        cur.execute("CHECKPOINT")  # the copy needs no WAL
+    path = tmp_path_factory.mktemp("quote_aggs_split") / "split.duckdb"
+    shutil.copy(store.path, path)
+    s = open_store(path)
+    with s.transaction() as cur:
+        split_cells(cur)
     yield s
     s.close()
 
@@ -116,6 +133,7 @@ def _raw(cur, f: Filters, **params):
     return sql.execute(cur, "page_quote_series", use_f=True, **none, **params).df()
 
 
+@pytest.mark.parametrize("layout", ["store", "split"])
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -127,7 +145,10 @@ def _raw(cur, f: Filters, **params):
     unique=st.booleans(),
     top=st.integers(0, 4),
 )
-def test_quote_timeline_twin_equals_the_raw_query(store, start, end, far, bucket, unique, top):
+def test_quote_timeline_twin_equals_the_raw_query(
+    request, layout, start, end, far, bucket, unique, top
+):
+    store = request.getfixturevalue(layout)
     today = utcnow().date()
     f = Filters(
         start=today - timedelta(days=start) if start is not None else far,
@@ -175,6 +196,7 @@ def test_the_corpus_has_multi_day_country_pairs(store):
     assert days and days[0][0] > 1, "a syndicated story's country pair on several days"
 
 
+@pytest.mark.parametrize("layout", ["store", "split"])
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -184,10 +206,11 @@ def test_the_corpus_has_multi_day_country_pairs(store):
     unique=st.booleans(),
     limit=st.integers(0, 30),
 )
-def test_day_co_mentions_equal_the_raw_query(store, start, end, unique, limit):
+def test_day_co_mentions_equal_the_raw_query(request, layout, start, end, unique, limit):
     """agg_day_co_mentions counts single-day stories' spread rows and deduplicates only the
     stories with copies on several days: the same rows as the raw query, on a corpus whose
-    syndicated stories span days."""
+    syndicated stories span days (and on its copy with split cells rows)."""
+    store = request.getfixturevalue(layout)
     today = utcnow().date()
     f = Filters(
         start=today - timedelta(days=start) if start is not None else None,
