@@ -1,11 +1,13 @@
 """Cost of `aggregates.refresh` (the pre-aggregates' upkeep in every ingest transaction) on a
-batch of the newest articles, at two store sizes, so growth with the store shows.
+batch of the newest articles, at two store sizes, so growth with the store shows; with
+`--step append`, of `aggregates.append` (the derive step of new articles) instead.
 
     .venv/bin/python benchmarks/bench_refresh.py --db /tmp/qa/queries-1000000-365d.duckdb
-    .venv/bin/python benchmarks/bench_refresh.py --smoke
+    .venv/bin/python benchmarks/bench_refresh.py --smoke [--step append]
 
-The batch's rows are already stored (as after the ingestor's inserts); each run calls
-`refresh` on their ids inside a transaction that is rolled back, so the store is not changed.
+The batch's rows are already stored (as after the ingestor's inserts); each run calls the
+step on their ids inside a transaction that is rolled back, so the store is not changed
+(append counts them a second time there: the same rows read and written as for new ones).
 The small store (10,000 articles, built like bench_queries' stores) is cached in data/bench/.
 """
 
@@ -27,8 +29,14 @@ from monitor.store import open_store  # noqa: E402
 SMALL = Size(10_000, 30, sources=100)
 
 
-def measure(path: Path, batch: int, runs: int) -> tuple[int, float, float, float]:
-    """(articles stored, median ms, min ms, CPU ms per run) of refresh on the `batch` newest."""
+STEPS = {"refresh": aggregates.refresh, "append": aggregates.append}
+
+
+def measure(
+    path: Path, batch: int, runs: int, step: str = "refresh"
+) -> tuple[int, float, float, float]:
+    """(articles stored, median ms, min ms, CPU ms per run) of `step` on the `batch` newest."""
+    run = STEPS[step]
     store = open_store(path)
     try:
         with store.cursor() as cur:
@@ -43,7 +51,7 @@ def measure(path: Path, batch: int, runs: int) -> tuple[int, float, float, float
             for _ in range(runs + 1):  # the first run warms the cache and is dropped
                 cur.execute("BEGIN")
                 t, c = time.perf_counter(), time.process_time()
-                aggregates.refresh(cur, ids)
+                run(cur, ids)
                 times.append((time.perf_counter() - t) * 1000)
                 cpu.append((time.process_time() - c) * 1000)
                 cur.execute("ROLLBACK")
@@ -60,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch", type=int, default=500)
     p.add_argument("--runs", type=int, default=10)
     p.add_argument("--smoke", action="store_true", help="tiny stores, 2 runs")
+    p.add_argument("--step", choices=sorted(STEPS), default="refresh")
     args = p.parse_args(argv)
     if args.smoke:
         small = ensure_store(SMOKE, args.small)
@@ -71,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         runs, batch = args.runs, args.batch
     print(f"{'store':<50} {'articles':>10} {'median ms':>10} {'min ms':>8} {'CPU ms':>8}")
     for path in (small, large):
-        n, med, low, cpu = measure(path, batch, runs)
+        n, med, low, cpu = measure(path, batch, runs, args.step)
         print(f"{str(path):<50} {n:>10,} {med:>10.1f} {low:>8.1f} {cpu:>8.1f}", flush=True)
     return 0
 
