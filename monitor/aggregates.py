@@ -2,9 +2,13 @@
 articles (004) per hour x feed, their day-grain sums over all feeds (006) and quotes per day
 and speaker (007), kept exact at every batch.
 
-The ingestor calls `refresh(cur, ids)` inside the batch's transaction with the ids it wrote:
-the affected cells (hour × feed of those articles and of every other copy of their stories)
-are deleted and recomputed from `mentions`, so the aggregate never disagrees with the rows.
+The ingestor's derive step calls `append(cur, ids)` when every id is a new article: the
+cells tables get difference rows (a key may then have several: readers sum them, `compact`
+merges them at the end of every ingest call) and the spread tables the rows they lack; its
+cost follows the new articles, not the size of their cells. Otherwise (updates, ids of
+unknown history) it calls `refresh(cur, ids)`: the affected cells (hour × feed of those
+articles and of every other copy of their stories) are deleted and recomputed from
+`mentions`, so the aggregate never disagrees with the rows. What follows is about `refresh`.
 The dashboard's pages read it when no article-level filter (keyword, entity, speaker,
 language) is active; see monitor/dashboard.py `page_query`.
 
