@@ -585,12 +585,13 @@ class Ingestor:
         now = utcnow()
         processed = [p for r in group for p in r.processed]
         index = self.stories
-        stories = {  # in batch order, as one ingest per batch would assign them
-            p.entry.article_id: index.assign_sketch(
-                p.entry.article_id, _sketch_for(p, index.num_perm), p.entry.published
-            )
-            for p in processed
-        }
+        # in batch order, as one ingest per batch would assign them (assign_many: the same
+        # matches as assign_sketch one by one, with the group's band hashes found at once)
+        matches = index.assign_many(
+            [(p.entry.article_id, _sketch_for(p, index.num_perm), p.entry.published)
+             for p in processed]
+        )  # fmt: skip
+        stories = {p.entry.article_id: m for p, m in zip(processed, matches, strict=True)}
         hashes = {k: v for r in group for k, v in r.work.hashes.items()}
         saved = []
         updated = [  # in write order, as the ids were probed
