@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -160,71 +159,18 @@ QUOTE_KEYS = (
 
 @dataclass(frozen=True)
 class ExtractionColumns:
-    """An `Extraction` as the store's columns, one per column in MENTION_COLUMNS /
-    QUOTE_COLUMNS order (``()`` when there are none), packed (`_pack`): a string column as
-    its values' UTF-8 bytes joined and their byte lengths (int32 bytes, -1 for None), an int
-    column as int32 bytes, a bool column as a tuple. What a pool worker sends back instead
-    of ~70 Mention and ~10 Quote objects per article: unpickling those cost the main process
-    ~300 µs per article, plain tuples a tenth of it; packed, a handful of bytes objects
-    unpickle, and the writer makes Arrow columns of them without a Python object per value."""
+    """An `Extraction` as the store's columns of plain values, one tuple per column in
+    MENTION_COLUMNS / QUOTE_COLUMNS order (``()`` when there are none). What a pool worker
+    sends back instead of ~70 Mention and ~10 Quote objects per article: unpickling those
+    cost the main process ~300 µs per article; plain tuples cost a tenth of it."""
 
-    mentions: tuple
-    quotes: tuple
+    mentions: tuple[tuple, ...]
+    quotes: tuple[tuple, ...]
     discovered: tuple[Discovered, ...]
 
 
 MENTION_COLUMNS = MENTION_KEYS[1:9]  # kind … spokesperson
 QUOTE_COLUMNS = QUOTE_KEYS[1:14]  # seq … partial
-_INT_COLUMNS = frozenset({"seq", "start_pos", "end_pos"})
-_STR_COLUMNS = frozenset(
-    {"kind", "entity_id", "name", "surface", "via", "text", "speaker", "speaker_id"}
-    | {"speaker_kind", "speaker_role", "speaker_country", "cue"}
-)
-
-
-def _pack(key: str, values: tuple) -> object:
-    """One extracted column as `ExtractionColumns` ships it."""
-    if key in _INT_COLUMNS:
-        return array("i", values).tobytes()
-    if key not in _STR_COLUMNS:
-        return values
-    try:
-        joined = "".join(values)
-    except TypeError:  # a None among them: its length is -1
-        return _pack_nullable(values)
-    if joined.isascii():  # (most columns: a character is a byte)
-        return joined.encode("ascii"), array("i", map(len, values)).tobytes()
-    lengths = array("i", [len(v) if v.isascii() else len(v.encode()) for v in values])
-    return joined.encode(), lengths.tobytes()
-
-
-def _pack_nullable(values: tuple) -> tuple[bytes, bytes]:
-    encoded = [v.encode() if v is not None else None for v in values]
-    lengths = array("i", [len(b) if b is not None else -1 for b in encoded])
-    return b"".join(b for b in encoded if b is not None), lengths.tobytes()
-
-
-def _unpack(key: str, parts: list) -> pa.Array:
-    """One Arrow column of the articles' packed ``parts`` of column ``key``: the array
-    `pa.array` makes of their values (a column with no declared type and no value is
-    Arrow's null type, as `pa.array` infers it)."""
-    if key in _INT_COLUMNS:
-        return pa.array(np.frombuffer(b"".join(parts), dtype=np.int32))
-    if key not in _STR_COLUMNS:
-        return pa.array([v for part in parts for v in part], _TYPES.get(key))
-    lengths = np.frombuffer(b"".join(p[1] for p in parts), dtype=np.int32)
-    valid = lengths >= 0
-    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(np.where(valid, lengths, 0), out=offsets[1:])
-    nulls = None
-    if not valid.all():
-        if key not in _TYPES and not valid.any():
-            return pa.nulls(len(lengths))
-        nulls = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    data = pa.py_buffer(b"".join(p[0] for p in parts))
-    # int64 offsets, then the store's 32-bit ones (a cast that fails past 2 GB of text)
-    large = pa.LargeStringArray.from_buffers(len(lengths), pa.py_buffer(offsets), data, nulls)
-    return large.cast(pa.string())
 
 
 def extraction_columns(x: Extraction, extractor) -> ExtractionColumns:
@@ -243,14 +189,8 @@ def extraction_columns(x: Extraction, extractor) -> ExtractionColumns:
         for seq, q in enumerate(x.quotes)
     ]  # fmt: skip
     return ExtractionColumns(
-        _packed(MENTION_COLUMNS, mentions), _packed(QUOTE_COLUMNS, quotes), x.discovered
+        tuple(zip(*mentions, strict=True)), tuple(zip(*quotes, strict=True)), x.discovered
     )
-
-
-def _packed(keys: Sequence[str], rows: list[tuple]) -> tuple:
-    if not rows:
-        return ()
-    return tuple(_pack(k, c) for k, c in zip(keys, zip(*rows, strict=True), strict=True))
 
 
 def analyse_columns(text: str, published: datetime, extractor) -> tuple[ExtractionColumns, Sketch]:
@@ -270,10 +210,9 @@ def _as_columns(p: ProcessedArticle, extractor) -> ExtractionColumns:
 
 def _child_rows(keys, processed, stories, extractor, part: str) -> pa.Table:
     """Rows of one child table (mentions or quotes): the article's id first, its extracted
-    columns, then its published time, feed and story repeated. Built column by column from
-    the articles' packed columns (`_unpack`); the four per-article columns are converted
-    once per article and repeated in Arrow (turning a datetime into a timestamp costs about
-    a microsecond, and an article has ~70 mentions)."""
+    columns, then its published time, feed and story repeated. Built column by column; the
+    four per-article columns are converted once per article and repeated in Arrow (turning
+    a datetime into a timestamp costs about a microsecond, and an article has ~70 mentions)."""
     middle: list[list] = [[] for _ in keys[1:-3]]
     per_article: list[tuple] = []  # (id, published, feed, story) of articles with rows
     counts: list[int] = []
@@ -283,9 +222,9 @@ def _child_rows(keys, processed, stories, extractor, part: str) -> pa.Table:
             continue
         e = p.entry
         per_article.append((e.article_id, e.published, e.feed, _story(stories, e.article_id)[0]))
-        counts.append(len(cols[0]) // 4 if keys[1] in _INT_COLUMNS else len(cols[0][1]) // 4)
+        counts.append(len(cols[0]))
         for dst, src in zip(middle, cols, strict=True):
-            dst.append(src)
+            dst += src
     if not per_article:
         return _columns(keys, [[] for _ in keys], _TYPES)
     rows = pa.array(np.repeat(np.arange(len(per_article)), counts))
@@ -294,8 +233,8 @@ def _child_rows(keys, processed, stories, extractor, part: str) -> pa.Table:
         pa.array(c, _TYPES.get(k)).take(rows)
         for k, c in zip((keys[0], *keys[-3:]), (ids, published, feeds, story_ids), strict=True)
     ]
-    inner = [_unpack(k, parts) for k, parts in zip(keys[1:-3], middle, strict=True)]
-    columns = [outer[0], *inner, *outer[1:]]
+    table = _columns(keys[1:-3], middle, _TYPES)
+    columns = [outer[0], *table.columns, *outer[1:]]
     return pa.table(dict(zip(keys, columns, strict=True)))
 
 
