@@ -88,7 +88,7 @@ def instrumented(clock: StageClock):
         (Extractor, "extract", "extract"),
         (Pending, "result", "pool"),  # waiting for the workers (and unpickling)
         (ingest.Ingestor, "_learn", "learn"),
-        (stories.StoryIndex, "assign_sketch", "stories"),
+        (stories.StoryIndex, "assign_many", "stories"),
         (ingest.Ingestor, "_write", "write"),
     ]
     with ExitStack() as stack:
@@ -253,7 +253,8 @@ def run(args: argparse.Namespace) -> None:
         unit = "pages" if args.full_pages else "items"
         print(f"corpus: {args.articles} {unit} in {len(paths)} files ({mb:,.1f} MB), "
               f"{args.sources} sources, workers={args.workers}, "
-              f"batch items={args.batch_items}, duckdb threads={args.duckdb_threads or 'default'}")  # fmt: skip
+              f"batch items={args.batch_items}, duckdb threads={args.duckdb_threads or 'default'}, "
+              f"derive every {ingest.DERIVE_EVERY_ITEMS:,} articles")  # fmt: skip
         rates, cpu_ms, main_ms, clock = [], [], [], StageClock()
         first_main_s = 0.0
         for i in range(args.runs):
@@ -324,11 +325,18 @@ def main(argv: list[str] | None = None) -> None:
         help="DuckDB threads of the importing process (0: DuckDB's default, as `monitor "
         f"import`; {WRITER_THREADS}: store.WRITER_THREADS, a writer-only runtime)",
     )  # fmt: skip
+    parser.add_argument(
+        "--derive-every", type=int, default=0,
+        help="articles between derive steps (0: ingest.DERIVE_EVERY_ITEMS; a huge number: "
+        "one derive at the end of the import, to see what the derive steps cost)",
+    )  # fmt: skip
     parser.add_argument("--full-pages", action="store_true", help="HTML pages via trafilatura")
     parser.add_argument("--smoke", action="store_true", help="tiny run (300 items, 1 run)")
     args = parser.parse_args(argv)
     if args.smoke:
         args.articles, args.runs, args.sources = (40 if args.full_pages else 300), 1, 10
+    if args.derive_every:  # the importing (main) process is the one that derives
+        ingest.DERIVE_EVERY_ITEMS, ingest.DERIVE_EVERY_S = args.derive_every, float("inf")
     run(args)
 
 

@@ -36,6 +36,12 @@ def test_bench_ingest_smoke_prints_rates_stages_and_floors() -> None:
     assert "300 stored" in out
 
 
+def test_bench_ingest_smoke_with_one_derive_step_at_the_end() -> None:
+    out = _run("bench_ingest.py", "--derive-every", "1000000")
+    assert "derive every 1,000,000 articles" in out, out
+    assert "300 stored" in out, out
+
+
 def test_bench_ingest_smoke_with_a_worker_pool() -> None:
     out = _run("bench_ingest.py", "--workers", "2")
     assert re.search(r"ingest: [\d,]+ .* items/s", out), out
