@@ -248,12 +248,11 @@ def split_cells(cur) -> None:
         cur.execute("DROP TABLE _split")
 
 
-@pytest.fixture(scope="module")
-def split_store(store, tmp_path_factory):
-    """A copy of `store` with every cells row split in two (split_cells)."""
+def split_copy(store, path):
+    """A copy of `store` at `path` with every cells row split in two (split_cells): what the
+    readers see between an append-only derive step and its compaction."""
     with store.cursor() as cur:
         cur.execute("CHECKPOINT")  # the copy needs no WAL
-    path = tmp_path_factory.mktemp("props_split") / "split.duckdb"
     shutil.copy(store.path, path)
     s = open_store(path)
     with s.transaction() as cur:
@@ -261,6 +260,12 @@ def split_store(store, tmp_path_factory):
         split_cells(cur)
         for table, n in before.items():
             assert n and cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 2 * n  # noqa: S608
+    return s
+
+
+@pytest.fixture(scope="module")
+def split_store(store, tmp_path_factory):
+    s = split_copy(store, tmp_path_factory.mktemp("props_split") / "split.duckdb")
     yield s
     s.close()
 

@@ -5,7 +5,6 @@ path (RSS files -> parse -> clean -> extract -> stories -> DuckDB)."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from monitor.importer import import_files
 from monitor.runtime import open_runtime
 from monitor.store import migrations, open_store, utcnow
 from tests.dashboard_fixtures import BLINKEN, ZAKHAROVA, _item, _rss, fill
-from tests.test_query_props import split_cells
+from tests.test_query_props import split_copy
 
 QUOTE_TABLES = ("agg_day_quote_cells", "agg_day_quote_spread")
 
@@ -65,15 +64,7 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def split(store, tmp_path_factory):
-    """A copy of `store` whose cells keys hold two rows each (split_cells): what the readers
-    see between an append-only derive step and its compaction."""
-    with store.cursor() as cur:
-        cur.execute("CHECKPOINT")  # the copy needs no WAL
-    path = tmp_path_factory.mktemp("quote_aggs_split") / "split.duckdb"
-    shutil.copy(store.path, path)
-    s = open_store(path)
-    with s.transaction() as cur:
-        split_cells(cur)
+    s = split_copy(store, tmp_path_factory.mktemp("quote_aggs_split") / "split.duckdb")
     yield s
     s.close()
 
