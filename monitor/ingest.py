@@ -245,7 +245,12 @@ class Ingestor:
         # a process killed between a batch's commit and the next derive step left ids behind
         self._pending = self.store.query("derive_pending_count")[0][0]
         self._appendable = self._pending == 0
+        # ...and one killed before its call's compaction left appended rows unmerged
+        lo, hi = self.store.query("agg_uncompacted_span")[0]
+        if lo is not None:
+            self._uncompacted.add(lo, hi)
         self.catch_up()
+        self.compact()
 
     def catch_up(self) -> None:
         """Bring the derived data (pre-aggregates, keyword index) up to date with every
@@ -347,6 +352,7 @@ class Ingestor:
             return
         with self.store.transaction() as cur:
             aggregates.compact(cur, span.lo, span.hi)
+            sql.execute(cur, "agg_uncompacted_clear")
         self._uncompacted = aggregates.Span()
 
     def _add_to_group(self, group: list[_Ready], work: _Work, inflight, limit: int, writer):
@@ -623,6 +629,9 @@ class Ingestor:
             written = [p.entry.article_id for p in processed]
             if derive:
                 _derive(cur, written, self._pending > 0, self._uncompacted if append else None)
+                if append and self._uncompacted:  # known to the next ingestor if killed now
+                    span = self._uncompacted
+                    sql.execute(cur, "agg_uncompacted_add", lo=span.lo, hi=span.hi)
                 if merge and append and COMPACT_DAYS_AT_MERGE:
                     aggregates.compact(
                         cur, self._uncompacted.lo, self._uncompacted.hi, days_only=True

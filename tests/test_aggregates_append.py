@@ -288,3 +288,33 @@ def test_compact_of_everything_equals_a_rebuild(tmp_path, monkeypatch, seen) -> 
     finally:
         store.close()
     _assert_exact(db)
+
+
+def test_rows_a_killed_process_left_unmerged_are_merged_by_the_next_ingestor(
+    tmp_path, monkeypatch, seen
+) -> None:
+    """A call stopped after its append steps, before its compaction (a process killed there):
+    the hours it appended to are in agg_uncompacted (migration 010), and the next ingestor
+    merges them when it starts, with no call of its own: every table as a rebuild's."""
+    monkeypatch.setattr(ingest_mod, "DERIVE_EVERY_ITEMS", 30)
+    db = tmp_path / "m.duckdb"
+    store = open_store(db)
+    try:
+        batches = [dataclasses.replace(b, entries=b.entries[-20:]) for b in _grouped_batches()]
+        first = Ingestor(store, ExtractorSpec().build(), Settings(db_path=db))
+        calls = first.ingest_many(batches, 20)
+        for _ in range(len(batches) - 1):  # the caller stops before the call's end
+            next(calls)
+        calls.close()
+        assert seen.appended >= 2 and seen.before_compact is None
+        with store.cursor() as cur:
+            assert _repeated_keys(cur) > 0
+            lo, hi = cur.execute("SELECT min(lo), max(hi) FROM agg_uncompacted").fetchone()
+            assert lo is not None and lo < hi
+        Ingestor(store, ExtractorSpec().build(), Settings(db_path=db))
+        with store.cursor() as cur:
+            assert _repeated_keys(cur) == 0
+            assert cur.execute("SELECT count(*) FROM agg_uncompacted").fetchone()[0] == 0
+    finally:
+        store.close()
+    _assert_exact(db)
