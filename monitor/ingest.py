@@ -78,10 +78,6 @@ DERIVE_EVERY_S = 60.0
 # the others do not): the checkpoints of a derive step's commit and one right after it, when
 # the derived tables' deletes of that step are committed.
 VACUUM_EVERY_ITEMS = 5_000
-# The derive steps' appended rows (aggregates.append) are merged at the end of every ingest
-# call; the day tables get a row per key at every step, so a long call also merges them at
-# the merging checkpoints' cadence.
-COMPACT_DAYS_AT_MERGE = True
 # Stored articles whose keys the ingestor holds for learning (learned.RecentKeys), over all
 # feeds: ~0.3-0.5 KB each (key hashes, not texts), so ~30 MB at most; 300 feeds' full
 # samples fit, a poller with more feeds reads the least recently learned ones again.
@@ -632,7 +628,9 @@ class Ingestor:
                 if append and self._uncompacted:  # known to the next ingestor if killed now
                     span = self._uncompacted
                     sql.execute(cur, "agg_uncompacted_add", lo=span.lo, hi=span.hi)
-                if merge and append and COMPACT_DAYS_AT_MERGE:
+                # appended rows are merged at the end of every ingest call; the day tables
+                # get a row per key at every step, so a long call also merges them here
+                if merge and append:
                     aggregates.compact(
                         cur, self._uncompacted.lo, self._uncompacted.hi, days_only=True
                     )

@@ -277,7 +277,7 @@ def test_appended_aggregates_equal_a_rebuild(
     try:
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(ingest_mod, "DERIVE_EVERY_ITEMS", derive_every)
-            # small: the day tables are also merged within a call (COMPACT_DAYS_AT_MERGE)
+            # small: the day tables are also merged within a call (at the merging checkpoints)
             mp.setattr(ingest_mod, "VACUUM_EVERY_ITEMS", vacuum_every)
             ingestor = Ingestor(store, extractor, Settings(db_path=db))
             run = _Run(store, ingestor, extractor)
