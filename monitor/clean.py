@@ -116,7 +116,7 @@ class _State:
     removed: list[Removed] = field(default_factory=list)
     exact: dict[str, int] = field(default_factory=dict)  # casefolded text → kept index
     near: list[tuple[frozenset[tuple[str, str]], int, int]] = field(default_factory=list)
-    near_union: set[tuple[str, str]] = field(default_factory=set)  # every bigram in `near`
+    near_union: set[tuple[str, str]] = field(default_factory=set)  # see _near_duplicate_of
     kept_at: list[int] = field(default_factory=list)  # see CleanedArticle.kept_at
 
 
@@ -124,9 +124,14 @@ def _near_duplicate_of(shingles: frozenset[tuple[str, str]], state: _State) -> i
     n = len(shingles)
     t = _NEAR_THRESHOLD
     # Jaccard ≥ t needs ≥ t·n shared bigrams (the union has ≥ n), and no kept paragraph
-    # shares more than all of them together: one set operation rules out ~94% of the
-    # paragraphs (synth) before the loop, which grows with the paragraphs kept.
-    if len(shingles & state.near_union) < t * n:
+    # shares more than all the paragraphs screened before together (a superset of the kept
+    # ones: adding this paragraph's bigrams now counts the shared ones in the same pass). One
+    # set operation rules out ~94% of the paragraphs (synth) before the loop, which grows
+    # with the paragraphs kept.
+    union = state.near_union
+    before = len(union)
+    union |= shingles
+    if n - (len(union) - before) < t * n:
         return None
     for other, m, index in state.near:  # m = len(other), stored once
         # Jaccard ≥ t needs min/max size ≥ t: skip the set work for most pairs.
@@ -186,7 +191,6 @@ def _keep(paragraph: str, folded: str, shingles: frozenset, state: _State) -> No
     state.exact.setdefault(folded, index)
     if shingles:
         state.near.append((shingles, len(shingles), index))
-        state.near_union |= shingles
 
 
 def _filter(
