@@ -132,6 +132,8 @@ class Gazetteer:
     # Per-gazetteer memo for callers whose answer depends only on a string and this gazetteer
     # (quotes: what a capitalised run names); a plain dict is cheaper than lru_cache.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
+    # the same for a quote's subject phrase (quotes.classify): a phrase can also be a run
+    phrase_memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def name(self, code: str) -> str:
         return self.names.get(code, code)
@@ -435,15 +437,28 @@ def find_countries(
     georgia_state_seen = False
     if hits is None:
         hits = longest_hits(gaz.automaton, text)
+    append = kept.append
     for start, end, (key, code, via) in hits:
         if not code:
             continue
-        if key in PERSON_AMBIGUOUS and _looks_like_person(text, start, end):
-            continue
-        if key == "Georgia" and _georgia_is_state(text, start, end):
-            georgia_state_seen = True
-            continue
-        kept.append(new_mention("country", code, names.get(code, code), key, start, end, via))
+        if key in PERSON_AMBIGUOUS:  # the few keys that need a context test
+            if _looks_like_person(text, start, end):
+                continue
+            if key == "Georgia" and _georgia_is_state(text, start, end):
+                georgia_state_seen = True
+                continue
+        # new_mention, inlined: an article makes ~60 country mentions, and a call costs
+        # about as much as the stores
+        m = _new(Mention)
+        d = m.__dict__
+        d["kind"] = "country"
+        d["entity_id"] = code
+        d["name"] = names.get(code, code)
+        d["text"] = key
+        d["start"] = start
+        d["end"] = end
+        d["via"] = via
+        append(m)
     return _corroborate(text, kept, georgia_state_seen)
 
 

@@ -536,40 +536,69 @@ def _name_speaker(ctx: Context, name: str) -> Speaker:
 def classify(ctx: Context, phrase: str, start: int, pos_for_pronoun: int) -> Speaker | None:
     """A speaker from a short phrase at `start` in the text ("Peskov", "he", "a Kremlin
     spokesperson", "Rep. John Mica (R-Fla.)")."""
-    phrase = _PHRASE_CUT.split(phrase, 1)[0].strip()
-    if not phrase or len(phrase.split()) > 9 or _CUE_WORD.search(phrase):
+    # What the phrase says by itself (its cut, and the name or role it holds) depends only on
+    # the phrase and the gazetteer: remembered per phrase, since the same subject phrases
+    # recur across articles ("he", "Peskov", "a Kremlin spokesperson"). The article decides
+    # the rest: pronouns, official mentions at `start`, full names for a bare surname.
+    memo = ctx.gaz.phrase_memo
+    verdict = memo.get(phrase)
+    if verdict is None:
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        verdict = memo[phrase] = _phrase_verdict(phrase, ctx.gaz)
+    cut, kind, value = verdict
+    if cut is None:
         return None
-    if phrase in PRONOUNS:
-        sp = resolve_pronoun(ctx, pos_for_pronoun)
-        return sp
-    if phrase in OTHER_PRONOUNS:
+    if kind == "pronoun":
+        return resolve_pronoun(ctx, pos_for_pronoun)
+    if kind == "other_pronoun":
         return UNKNOWN
-    m = _official_within(ctx, start, start + len(phrase) + 1)
+    m = _official_within(ctx, start, start + len(cut) + 1)
     if m is not None:
         return _official_speaker(ctx, m)
+    if kind == "name":
+        return _name_speaker(ctx, value)
+    if kind == "role":
+        return Speaker(value[0], None, "role", value[0], value[1])
+    return None
+
+
+def _phrase_verdict(phrase: str, gaz: Gazetteer) -> tuple[str | None, str | None, object]:
+    """(cut phrase or None when `classify` returns None for it at once, kind, value): kind is
+    "pronoun", "other_pronoun", "name" (value: the name for `_name_speaker`), "role" (value:
+    (role, country code or None)) or None (nobody), as `classify` decides them after the
+    article's official mentions are ruled out. The order of the tests is classify's own."""
+    phrase = _PHRASE_CUT.split(phrase, 1)[0].strip()
+    if not phrase or len(phrase.split()) > 9 or _CUE_WORD.search(phrase):
+        return None, None, None
+    if phrase in PRONOUNS:
+        return phrase, "pronoun", None
+    if phrase in OTHER_PRONOUNS:
+        return phrase, "other_pronoun", None
+    automaton = gaz.automaton
     runs = [r for r in _NAME_RUN.finditer(phrase)]
     for r in reversed(runs):
-        tokens = [t for t in r.group("run").split() if _is_name_token(t, ctx)]
+        tokens = [t for t in r.group("run").split() if _name_token_ok(t, automaton)]
         if r.group("hon") and tokens:
-            return _name_speaker(ctx, r.group("hon") + " ".join(tokens))
+            return phrase, "name", r.group("hon") + " ".join(tokens)
         if tokens and r.group("run").split()[-1] == tokens[-1]:
             lead = r.group("run").split()
             # keep the contiguous name tail ("Trump lawyer Marc Kasowitz" -> "Marc Kasowitz")
             k = len(lead)
-            while k > 0 and _is_name_token(lead[k - 1], ctx):
+            while k > 0 and _name_token_ok(lead[k - 1], automaton):
                 k -= 1
             name = " ".join(lead[k:])
-            if len(lead) - k >= 2 and ctx.gaz.automaton.exists(name):
+            if len(lead) - k >= 2 and automaton.exists(name):
                 break  # "the South Korean foreign ministry": a place, not a person
             lower_first = phrase.split()[0].lower() in {"a", "an", "the"}
             if lower_first and ROLE_WORDS.search(phrase) and len(lead[k:]) == 1 and k > 0:
                 break
-            return _name_speaker(ctx, name)
+            return phrase, "name", name
     if ROLE_WORDS.search(phrase):
         role = re.sub(r"^(?:a|an|the|one)\s+", "", phrase, flags=re.IGNORECASE)
-        codes = [c.entity_id for c in find_countries(phrase, ctx.gaz)]
-        return Speaker(role, None, "role", role, codes[0] if codes else None)
-    return None
+        codes = [c.entity_id for c in find_countries(phrase, gaz)]
+        return phrase, "role", (role, codes[0] if codes else None)
+    return phrase, None, None
 
 
 _PHRASE_CUT = re.compile(r",|\(| who | which | of the | from | at | for | in an? | on ")
@@ -717,33 +746,51 @@ def _from_tail(ctx: Context, span: Span, pe: int) -> tuple[Speaker, str] | None:
     after = span.close_at + 1
     end = _sentence_end(ctx.text, after, pe)
     tail = ctx.text[after:end]
+    # What the patterns find in a tail depends on the tail alone, and tails recur across
+    # articles ("Peskov told reporters", "he added"): remembered per tail (bounded).
+    candidates = _TAIL_MEMO.get(tail)
+    if candidates is None:
+        if len(_TAIL_MEMO) >= _TAIL_MEMO_MAX:
+            _TAIL_MEMO.clear()
+        candidates = _TAIL_MEMO[tail] = _tail_candidates(tail)
+    for subj, offset, cue in candidates:
+        sp = classify(ctx, subj, after + offset, span.open_at)
+        if sp:
+            return sp, cue
+    return None
+
+
+_TAIL_MEMO: dict[str, tuple[tuple[str, int, str], ...]] = {}
+# A tail runs to its sentence's end (~100-300 characters): a smaller bound than the runs'
+# keeps the memo under ~5 MB per process.
+_TAIL_MEMO_MAX = 16_384
+
+
+def _tail_candidates(tail: str) -> tuple[tuple[str, int, str], ...]:
+    """(subject phrase, its offset in `tail`, cue) for each tail pattern that matches, in the
+    order `_from_tail` tries them: the first whose subject `classify` accepts attributes."""
+    out = []
     # The first three patterns are anchored: each needs a given first character after the
     # leading whitespace (str.lstrip strips what \s matches), which most tails ("Peskov
     # said.", "he added.") do not have; a set test instead of a regex call.
     first = tail.lstrip()[:1]
     m = _TAIL_DASH.match(tail) if first in _DASH_FIRST else None
     if m:
-        sp = classify(ctx, m.group("subj"), after + m.start("subj"), span.open_at)
-        if sp:
-            return sp, "―"
+        out.append((m.group("subj"), m.start("subj"), "―"))
     m = _TAIL_VERB_SUBJ.match(tail) if first in _VERB_SUBJ_FIRST else None
     if m:
         subj = m.group("subj")
         if subj[:1].isupper() or subj.split()[0] in _LOWER_SUBJECT_START:
-            sp = classify(ctx, subj, after + m.start("subj"), span.open_at)
-            if sp:
-                return sp, m.group("verb")
+            out.append((subj, m.start("subj"), m.group("verb")))
     m = _TAIL_ACCORDING.match(tail) if first in _ACCORDING_FIRST else None
     if m:
-        sp = classify(ctx, m.group("subj"), after + m.start("subj"), span.open_at)
-        if sp:
-            return sp, "according to"
+        out.append((m.group("subj"), m.start("subj"), "according to"))
     m = _TAIL_SUBJ_VERB.match(tail)
     if m and len(m.group("subj").split()) <= 12:
-        sp = classify(ctx, m.group("subj"), after + m.start("subj"), span.open_at)
-        if sp:
-            return sp, _cue_phrase(m.group("verb"), m.group("rest"))
-    return None
+        out.append(
+            (m.group("subj"), m.start("subj"), _cue_phrase(m.group("verb"), m.group("rest")))
+        )
+    return tuple(out)
 
 
 def _from_head(ctx: Context, span: Span, head_from: int) -> tuple[Speaker, str] | None:
