@@ -524,10 +524,15 @@ def _name_token_ok(tok: str, automaton) -> bool:
     return bool(word) and word not in NON_NAME and not automaton.exists(word)
 
 
-def _name_speaker(ctx: Context, name: str) -> Speaker:
+def _plain_name(name: str) -> str:
     name = name.strip(" ,.")
     if name.endswith(("’s", "'s")):
         name = name[:-2]
+    return name
+
+
+def _name_speaker(ctx: Context, name: str) -> Speaker:
+    name = _plain_name(name)
     if " " not in name and name in ctx.full_names:
         name = ctx.full_names[name]
     return Speaker(name, None, "name")
@@ -685,6 +690,23 @@ def _analyse_run(run: str, automaton) -> tuple[str | None, tuple[str, ...]]:
 _MEMO_MAX = 65_536
 
 
+_NOBODY = (None, None, None, None, None)
+
+
+def _people_entry(run: str, automaton) -> tuple:
+    """What `_collect_people` needs of a capitalised run, remembered per run text: _NOBODY
+    when it names nobody; else (honorific or None for a bare word, the bare word, the full
+    name, its last token as `full_names` keys it, and the run's Speaker when it does not
+    depend on the article, i.e. when `_name_speaker` keeps a name with a space, else None)."""
+    hon, name = _analyse_run(run, automaton)
+    if not name:
+        return _NOBODY
+    full = " ".join(name)
+    plain = _plain_name(full)
+    speaker = Speaker(plain, None, "name") if " " in plain else None
+    return hon, name[0], full, name[-1].rstrip(".,"), speaker
+
+
 def _collect_people(ctx: Context) -> None:
     """Officials and multi-token (or titled) capitalised names outside quotes, for pronoun
     resolution and sentence subjects; sorted by offset, with `people_starts` for bisection."""
@@ -701,27 +723,27 @@ def _collect_people(ctx: Context) -> None:
     singles = []  # bare one-word runs: people only if the article names them in full
     automaton = ctx.gaz.automaton
     memo = ctx.gaz.memo
+    full_names = ctx.full_names
     for r in _PEOPLE_RUN.finditer(ctx.text):
         run = r.group()
-        analysed = memo.get(run)
-        if analysed is None:
+        entry = memo.get(run)
+        if entry is None:
             if len(memo) >= _MEMO_MAX:
                 memo.clear()
-            analysed = memo[run] = _analyse_run(run, automaton)
-        hon, name = analysed
-        if not name:
+            entry = memo[run] = _people_entry(run, automaton)
+        if entry is _NOBODY:
             continue  # a run that names nobody (a place, a title)
+        hon, word, full, last, speaker = entry
         if hon is None:
             # a bare word: a person only if the article names them in full, known at the end;
             # the official-mention mask is tested then, for those few
-            singles.append((r, name[0]))
+            singles.append((r, word))
             continue
         start, end = r.span()
         if mask[start] or mask[end - 1]:
             continue
-        full = " ".join(name)
-        ctx.full_names.setdefault(name[-1].rstrip(".,"), full)
-        people.append((start, end, _name_speaker(ctx, full)))
+        full_names.setdefault(last, full)
+        people.append((start, end, speaker or _name_speaker(ctx, full)))
     for r, word in singles:
         if word in ctx.full_names:
             start, end = r.span()
@@ -793,6 +815,11 @@ def _tail_candidates(tail: str) -> tuple[tuple[str, int, str], ...]:
     return tuple(out)
 
 
+# The clause after the last comma, semicolon or colon (compiled once: re.split looks the
+# pattern up in re's cache on every call).
+_LAST_CLAUSE = re.compile(r"[,;:]\s*(?=[^,;:]*$)")
+
+
 def _from_head(ctx: Context, span: Span, head_from: int) -> tuple[Speaker, str] | None:
     head = ctx.text[head_from : span.open_at]
     m = _HEAD_CUE.search(head)
@@ -803,7 +830,7 @@ def _from_head(ctx: Context, span: Span, head_from: int) -> tuple[Speaker, str] 
     participle = bool(_PARTICIPLE_RE.match(verb))
     if not participle:
         # the noun phrase right before a finite verb: "In a statement, Peabody said:"
-        np = re.split(r"[,;:]\s*(?=[^,;:]*$)", before.rstrip())[-1]
+        np = _LAST_CLAUSE.split(before.rstrip())[-1]
         sp = classify(ctx, np, head_from + len(before.rstrip()) - len(np), span.open_at)
         if sp and sp.kind != "unknown":
             return sp, _cue_phrase(verb, m.group("rest"))
@@ -950,7 +977,6 @@ def find_quotes(
         if open_para is None:  # cannot happen (marks sit in paragraphs); the scan's error
             open_para = next(i for i, (s, e) in enumerate(paras) if s <= span.open_at <= e)
         head_from = _sentence_start(text, paras[open_para][0], span.open_at)
-        words = len(span.text.split())
         found = (
             _from_tail(ctx, span, pe)
             or _foreign_tail(ctx, span, pe)
@@ -972,7 +998,7 @@ def find_quotes(
             if sp.kind != "unknown":
                 last = (sp, span.para)
             continue
-        if words <= 4 or _embedded(ctx, span, head_from):
+        if len(span.text.split()) <= 4 or _embedded(ctx, span, head_from):
             quotes.append(_quote(span, UNKNOWN, None, partial=True))
             continue
         if last and span.para - last[1] <= 1:  # a continuation of the previous speaker
