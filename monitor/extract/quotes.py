@@ -508,7 +508,20 @@ def _official_speaker(ctx: Context, m: Mention) -> Speaker:
             m.name, m.entity_id, "discovered", d.title if d else None, d.country if d else None
         )
     o = ctx.by_id[m.entity_id]
-    return Speaker(o.name, o.id, "registry", o.role, o.country)
+    # A registry official's Speaker depends only on the Official: one per Official (the
+    # `is` test keeps it right if a registry with another Official of that id is loaded);
+    # Speakers are never modified, so sharing one across articles is safe.
+    cached = _REGISTRY_SPEAKERS.get(m.entity_id)
+    if cached is not None and cached[0] is o:
+        return cached[1]
+    sp = Speaker(o.name, o.id, "registry", o.role, o.country)
+    if len(_REGISTRY_SPEAKERS) >= _MEMO_MAX:
+        _REGISTRY_SPEAKERS.clear()
+    _REGISTRY_SPEAKERS[m.entity_id] = (o, sp)
+    return sp
+
+
+_REGISTRY_SPEAKERS: dict[str, tuple[Official, Speaker]] = {}
 
 
 def _is_name_token(tok: str, ctx: Context) -> bool:
@@ -933,19 +946,18 @@ def _quote(span: Span, sp: Speaker, cue: str | None, partial: bool = False) -> Q
     # Quote(...) without the frozen dataclass __init__ (one object.__setattr__ per field):
     # the fields in declaration order, so equal, hashed and pickled as the constructor's.
     q = _new(Quote)
-    q.__dict__.update(
-        text=span.text,
-        start=span.start,
-        end=span.end,
-        speaker=sp.name,
-        speaker_id=sp.speaker_id,
-        speaker_kind=sp.kind,
-        cue=cue,
-        speaker_via_pronoun=sp.via_pronoun,
-        partial=partial,
-        speaker_role=sp.role,
-        speaker_country=sp.country,
-    )
+    d = q.__dict__  # item stores: no keyword dict built first (as countries.new_mention)
+    d["text"] = span.text
+    d["start"] = span.start
+    d["end"] = span.end
+    d["speaker"] = sp.name
+    d["speaker_id"] = sp.speaker_id
+    d["speaker_kind"] = sp.kind
+    d["cue"] = cue
+    d["speaker_via_pronoun"] = sp.via_pronoun
+    d["partial"] = partial
+    d["speaker_role"] = sp.role
+    d["speaker_country"] = sp.country
     return q
 
 
