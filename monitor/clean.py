@@ -118,6 +118,9 @@ class _State:
     near: list[tuple[frozenset[tuple[str, str]], int, int]] = field(default_factory=list)
     near_union: set[tuple[str, str]] = field(default_factory=set)  # see _near_duplicate_of
     kept_at: list[int] = field(default_factory=list)  # see CleanedArticle.kept_at
+    # every paragraph is its own whitespace fold (its casefold then is too: casefold maps no
+    # character but whitespace to whitespace or to nothing; test_clean_near checks them all)
+    folded_input: bool = False
 
 
 def _near_duplicate_of(shingles: frozenset[tuple[str, str]], state: _State) -> int | None:
@@ -162,7 +165,9 @@ def _unruled_reason(paragraph: str, folded: str, state: _State) -> str | None:
     # printable casefold with no double, leading or trailing space is its own whitespace
     # fold (the only whitespace a printable text holds is the ASCII space): most paragraphs,
     # which then need no split into words and no join.
-    if folded.isprintable() and "  " not in folded and folded[:1] != " " and folded[-1:] != " ":
+    if state.folded_input or (
+        folded.isprintable() and "  " not in folded and folded[:1] != " " and folded[-1:] != " "
+    ):
         joined = folded
         long_enough = folded.count(" ") + 1 >= _NEAR_MIN_WORDS and folded != ""
     else:
@@ -201,9 +206,14 @@ def _filter(
     learned: frozenset[str],
     removed: list[Removed] | None = None,
     header_code: int | None = None,
+    folded: bool = False,
 ) -> CleanedArticle:
+    """`folded`: every paragraph is known to be its own whitespace fold (what _fold_spaces
+    makes of it), so no paragraph's casefold needs checking for other whitespace."""
     title_key = title.casefold() if title else None
-    state = _State(learned=learned, title_key=title_key, removed=list(removed or ()))
+    state = _State(
+        learned=learned, title_key=title_key, removed=list(removed or ()), folded_input=folded
+    )
     for p in paragraphs:
         reason = _reason(p, state)
         if reason:
@@ -547,6 +557,14 @@ def _normalised_html_paragraphs(html: str) -> list[str]:
     ``<p>`` blocks of printable text (most feed content): no junk to remove, no entity, and
     a space is the only whitespace, so a paragraph needs folding only where it has two
     spaces in a row or one at an end, and normalising only when it is not NFC."""
+    plain = _plain_paragraphs(html)
+    return plain if plain is not None else _other_html_paragraphs(html)
+
+
+def _plain_paragraphs(html: str) -> list[str] | None:
+    """`_normalised_html_paragraphs(html)` for plain <p> blocks of printable text, else None.
+    Each paragraph returned is its own whitespace fold: folded, and NFC turns no character
+    but whitespace into whitespace or into nothing (test_clean_near checks them all)."""
     if html.isprintable() and _is_plain_printable(html):  # no junk: _JUNK is unprintable
         parts = html[3:-4].split("</p><p>")
         # A paragraph needs folding only with two spaces in a row or one at an end, i.e.
@@ -556,6 +574,11 @@ def _normalised_html_paragraphs(html: str) -> list[str]:
         if html.isascii():  # (a flag of the str: free) ASCII text is NFC
             return [p for p in parts if p]
         return [_nfc(p) for p in parts if p]
+    return None
+
+
+def _other_html_paragraphs(html: str) -> list[str]:
+    """`_normalised_html_paragraphs(html)` for what `_plain_paragraphs` leaves."""
     simple = _simple_feed_paragraphs(html)
     if simple is not None:
         return simple
@@ -713,9 +736,14 @@ def clean_html_fragment(
     html: str, title: str | None = None, learned: frozenset[str] = frozenset()
 ) -> CleanedArticle:
     """Feed content/summary HTML → paragraphs (blocks and <br> split them)."""
-    paragraphs = _normalised_html_paragraphs(html or "")
+    paragraphs = _plain_paragraphs(html or "")
+    folded = paragraphs is not None
+    if paragraphs is None:
+        paragraphs = _other_html_paragraphs(html or "")
     clean_title = _fold_spaces(_normalise_text(title)) if title else None
-    return _filter(paragraphs, title=clean_title or None, published=None, learned=learned)
+    return _filter(
+        paragraphs, title=clean_title or None, published=None, learned=learned, folded=folded
+    )
 
 
 def _trafilatura(html: str) -> tuple[str | None, str | None, str | None]:

@@ -72,3 +72,44 @@ def test_near_duplicates_match_the_brute_force_definition():
             elif reason.startswith("duplicate-of-paragraph-"):
                 assert kept[int(reason.rpartition("-")[2]) - 1].casefold() == p.casefold()
     assert near > 100 and kept_checked > 1000  # the edits do make near-duplicates
+
+
+def test_folding_invariants_of_casefold_and_nfc():
+    """What `_filter(..., folded=True)` and `_plain_paragraphs` rely on: casefold, NFC and NFD
+    map no character but whitespace to whitespace or to nothing, and keep the space (so a
+    text whose only whitespace is single inner spaces keeps that shape through them)."""
+    import sys
+    import unicodedata
+
+    assert " ".casefold() == " " and unicodedata.normalize("NFC", " ") == " "
+    for c in range(sys.maxunicode + 1):
+        ch = chr(c)
+        if ch.isspace() or 0xD800 <= c <= 0xDFFF:
+            continue
+        for out in (
+            ch.casefold(),
+            unicodedata.normalize("NFC", ch),
+            unicodedata.normalize("NFD", ch),
+        ):
+            assert out and not any(x.isspace() for x in out), hex(c)
+
+
+def test_the_folded_fast_path_cleans_as_the_general_walk():
+    """clean_html_fragment tells `_filter` its plain-page paragraphs are folded; the result
+    is what the walk that checks every paragraph gives."""
+    pages = [e.raw_content for e in iter_entries(SynthConfig(articles=200, seed=5))]
+    pages += [
+        "<p>a  b c d e f g h i </p><p> A B C D E F G H I</p>",
+        "<p>Ünïcode e\u0301 x y z w v u t s</p><p>ünïcode é x y z w v u t s</p>",
+        "<p>ß ẞ ﬃ x y z w v u t s r</p><p>ss ss ffi x y z w v u t s r</p>",
+    ]
+    for html in pages:
+        assert clean._plain_paragraphs(html) is not None
+        paragraphs = clean._normalised_html_paragraphs(html)
+        fast = clean.clean_html_fragment(html)
+        slow = clean._filter(paragraphs, title=None, published=None, learned=frozenset())
+        assert (fast.paragraphs, fast.removed, fast.kept_at) == (
+            slow.paragraphs,
+            slow.removed,
+            slow.kept_at,
+        )
