@@ -437,28 +437,15 @@ def find_countries(
     georgia_state_seen = False
     if hits is None:
         hits = longest_hits(gaz.automaton, text)
-    append = kept.append
     for start, end, (key, code, via) in hits:
         if not code:
             continue
-        if key in PERSON_AMBIGUOUS:  # the few keys that need a context test
-            if _looks_like_person(text, start, end):
-                continue
-            if key == "Georgia" and _georgia_is_state(text, start, end):
-                georgia_state_seen = True
-                continue
-        # new_mention, inlined: an article makes ~60 country mentions, and a call costs
-        # about as much as the stores
-        m = _new(Mention)
-        d = m.__dict__
-        d["kind"] = "country"
-        d["entity_id"] = code
-        d["name"] = names.get(code, code)
-        d["text"] = key
-        d["start"] = start
-        d["end"] = end
-        d["via"] = via
-        append(m)
+        if key in PERSON_AMBIGUOUS and _looks_like_person(text, start, end):
+            continue
+        if key == "Georgia" and _georgia_is_state(text, start, end):
+            georgia_state_seen = True
+            continue
+        kept.append(new_mention("country", code, names.get(code, code), key, start, end, via))
     return _corroborate(text, kept, georgia_state_seen)
 
 
