@@ -247,14 +247,16 @@ def run(args: argparse.Namespace) -> None:
     corpus = Path(tempfile.mkdtemp(prefix="bench-ingest-corpus-"))
     try:
         cfg = SynthConfig(articles=args.articles, days=args.days, sources=args.sources,
-                          items_per_file=args.items_per_file)  # fmt: skip
+                          items_per_file=args.items_per_file,
+                          per_paragraph_names=args.per_paragraph_names)  # fmt: skip
         paths = write_pages(cfg, corpus) if args.full_pages else list(write_feeds(cfg, corpus))
         mb = sum(p.stat().st_size for p in paths) / 1e6
         unit = "pages" if args.full_pages else "items"
         print(f"corpus: {args.articles} {unit} in {len(paths)} files ({mb:,.1f} MB), "
               f"{args.sources} sources, workers={args.workers}, "
               f"batch items={args.batch_items}, duckdb threads={args.duckdb_threads or 'default'}, "
-              f"derive every {ingest.DERIVE_EVERY_ITEMS:,} articles")  # fmt: skip
+              f"derive every {ingest.DERIVE_EVERY_ITEMS:,} articles, names "
+              f"{'per paragraph (rounds 1-11)' if args.per_paragraph_names else 'per article'}")  # fmt: skip
         rates, cpu_ms, main_ms, clock = [], [], [], StageClock()
         first_main_s = 0.0
         for i in range(args.runs):
@@ -329,6 +331,11 @@ def main(argv: list[str] | None = None) -> None:
         "--derive-every", type=int, default=0,
         help="articles between derive steps (0: ingest.DERIVE_EVERY_ITEMS; a huge number: "
         "one derive at the end of the import, to see what the derive steps cost)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--per-paragraph-names", action="store_true",
+        help="the corpus of rounds 1-11: new country and official names in every paragraph "
+        "(~19 countries an article instead of ~3; SynthConfig.per_paragraph_names)",
     )  # fmt: skip
     parser.add_argument("--full-pages", action="store_true", help="HTML pages via trafilatura")
     parser.add_argument("--smoke", action="store_true", help="tiny run (300 items, 1 run)")

@@ -51,6 +51,12 @@ class SynthConfig:
     items_per_file: int = 50  # a typical feed page: one file = one ingest batch
     syndicated: float = 0.10
     atom_share: float = 0.2  # share of sources that publish Atom instead of RSS
+    # Each original article names a cast of countries and officials and its paragraphs draw
+    # their names from it: ~3 countries and ~1.6 officials an article (1 + a geometric
+    # number), as real news (the 84 polnear-dev articles: 2.2 countries, 1.5 officials).
+    # True: the corpora of rounds 1-11, new names in every paragraph (~19 countries and 6.5
+    # officials an article, ~179 country pairs instead of ~6); kept to compare with them.
+    per_paragraph_names: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,14 +218,37 @@ _REGIONS = ("Europe", "Asia", "Africa", "Americas", "Middle East", "Pacific")
 class _Writer:
     """Fills templates with Zipf-distributed names; one instance per corpus (shares rng)."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, per_paragraph_names: bool = False) -> None:
         self.rng = rng
         self.countries = _Zipf(list(countries()), 1.0)
         self.officials = _Zipf(list(officials()), 1.0)
+        self.per_paragraph_names = per_paragraph_names
+        self.cast: tuple[tuple[_Country, ...], tuple[_Official, ...]] = ((), ())
+
+    def new_cast(self) -> tuple[tuple[_Country, ...], tuple[_Official, ...]]:
+        """An article's countries and officials: Zipf picks, 1 + a geometric number of each
+        (means ~3.0 and ~1.6), so most articles name a few and some name many."""
+        rng = self.rng
+        n_countries = 1 + min(int(rng.expovariate(0.4)), 20)
+        n_officials = 1 + min(int(rng.expovariate(1.0)), 8)
+        self.cast = (
+            tuple(dict.fromkeys(self.countries.pick(rng) for _ in range(n_countries))),
+            tuple(dict.fromkeys(self.officials.pick(rng) for _ in range(n_officials))),
+        )
+        return self.cast
+
+    def _names(self) -> tuple[_Country, _Country, _Official]:
+        rng = self.rng
+        if self.per_paragraph_names or not self.cast[0]:
+            return self.countries.pick(rng), self.countries.pick(rng), self.officials.pick(rng)
+        cs, os_ = self.cast
+        c = rng.choice(cs)
+        c2 = rng.choice([x for x in cs if x is not c] or cs)
+        return c, c2, rng.choice(os_)
 
     def slots(self) -> dict[str, object]:
         rng = self.rng
-        c, c2, o = self.countries.pick(rng), self.countries.pick(rng), self.officials.pick(rng)
+        c, c2, o = self._names()
         t = rng.choice(_TOPICS)
         return {"c": c.name, "c2": c2.name, "cap": c.capital, "cap2": c2.capital, "t": t,
                 "T": t.title(), "o": o.name, "os": o.surname, "role": o.role,
@@ -273,27 +302,36 @@ def _dateline(art_city: str, when: datetime, name: str) -> str:
 def iter_articles(cfg: SynthConfig) -> Iterator[SynthArticle]:
     """Articles in published order. Memory: the source list and a ring of recent originals."""
     rng = random.Random(cfg.seed)
-    writer = _Writer(rng)
+    writer = _Writer(rng, cfg.per_paragraph_names)
     sources = make_sources(cfg.sources, rng, cfg.atom_share)
     by_size = _Zipf(sources, 0.7)  # wires publish much more than local outlets
     step = timedelta(days=cfg.days) / max(cfg.articles, 1)
-    recent: deque[tuple[int, list[str], str]] = deque(maxlen=2000)  # (n, body, city)
+    recent: deque[tuple[int, list[str], str, tuple]] = deque(maxlen=2000)  # (n, body, city, cast)
     for n in range(cfg.articles):
         when = cfg.start + step * n
         source = by_size.pick(rng)
         if recent and rng.random() < cfg.syndicated:
-            orig, body, city = rng.choice(recent)
+            orig, body, city, writer.cast = rng.choice(recent)
             title, copy_of = writer.headline(), orig
         else:
-            body, city = writer.body(rng.randint(2000, 6000)), writer.countries.pick(rng).capital
+            body, city = _original(writer, cfg.per_paragraph_names)
             title, copy_of = writer.headline(), None
-            recent.append((n, body, city))
+            recent.append((n, body, city, writer.cast))
         paragraphs = (f"{_dateline(city, when, source.name)} {body[0]}", *body[1:])
         yield SynthArticle(
             source=source, n=n, title=title, published=when.replace(microsecond=0),
             author=f"{source.name} staff", paragraphs=(*paragraphs, *source.furniture),
             tags=(rng.choice(_TOPICS), "world"), copy_of=copy_of,
         )  # fmt: skip
+
+
+def _original(writer: _Writer, per_paragraph_names: bool) -> tuple[list[str], str]:
+    """A new article's body and dateline city (one of its cast's capitals)."""
+    rng = writer.rng
+    if per_paragraph_names:  # the draws of rounds 1-11, in their order
+        return writer.body(rng.randint(2000, 6000)), writer.countries.pick(rng).capital
+    countries_, _ = writer.new_cast()
+    return writer.body(rng.randint(2000, 6000)), countries_[0].capital
 
 
 def content_html(a: SynthArticle) -> str:

@@ -36,6 +36,11 @@ def test_bench_ingest_smoke_prints_rates_stages_and_floors() -> None:
     assert "300 stored" in out
 
 
+def test_bench_ingest_smoke_on_the_round_1_to_11_corpus() -> None:
+    out = _run("bench_ingest.py", "--per-paragraph-names")
+    assert "names per paragraph (rounds 1-11)" in out and "items/s end to end" in out
+
+
 def test_bench_ingest_smoke_with_one_derive_step_at_the_end() -> None:
     out = _run("bench_ingest.py", "--derive-every", "1000000")
     assert "derive every 1,000,000 articles" in out, out

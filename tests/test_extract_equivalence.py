@@ -32,7 +32,9 @@ def _digest(items: Iterable[object]) -> str:
 def _synth(extractor) -> Iterable[object]:
     from monitor import learned, pipeline, synth
 
-    entries = list(synth.iter_entries(synth.SynthConfig(articles=400, seed=3)))
+    entries = list(
+        synth.iter_entries(synth.SynthConfig(articles=400, seed=3, per_paragraph_names=True))
+    )  # the corpus the digest was written from (a1008bd)
     cleaned = [pipeline.clean_only(e) for e in entries]
     for c in cleaned:
         yield c.cleaned
