@@ -167,3 +167,17 @@ def test_probe_finds_the_stored_hashes_whatever_the_number_of_ids(runtime, n):
     ids = sorted(stored)[: n // 2] + [f"missing-{i}" for i in range(n - n // 2)]
     got = runtime.ingestor._known_hashes(ids)
     assert got == {i: stored[i] for i in ids if i in stored}
+
+
+def test_the_ingesting_process_collects_young_objects_less_often(runtime):
+    import gc
+
+    from monitor.ingest import GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)  # CPython's defaults
+        runtime.ingestor  # noqa: B018 (built on first use)
+        assert gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
