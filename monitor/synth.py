@@ -174,6 +174,28 @@ _FACTS = (
     "Officials in {c2} accused {c} of breaching the {t} accord, a charge it rejected.",
     "A delegation led by {o} arrived in {cap2} on {wd} evening.",
 )
+# Sentences that name no country and no official: most of a real article's sentences (the
+# 84 polnear-dev articles: 1.9 country mentions per KB, against 13.4 when every fact sentence
+# named two countries or a capital, as in rounds 1-11).
+_BACKGROUND = (
+    "The {t} talks have been overshadowed by a dispute over funding, people familiar with "
+    "the matter said.",
+    "Negotiators met for {n} hours on {wd} without reaching an agreement.",
+    "The proposal would need the approval of parliament before it takes effect.",
+    "Economists said the {t} measures could take months to show results.",
+    "The ministry did not respond to a request for comment.",
+    "A final decision on the {t} package is expected by the end of the month.",
+    "The plan has drawn criticism from opposition lawmakers and business groups.",
+    "Some {n} people have been affected, according to local authorities.",
+    "Officials said the next round of {t} negotiations would focus on implementation.",
+    "The announcement came after weeks of speculation about the {t} package.",
+    "Details of the agreement were not made public.",
+    "Prices of {t} contracts rose {n} percent in early trading on {wd}.",
+)
+# The share of non-quote sentences taken from _BACKGROUND (per-article names only): ~3
+# country mentions per KB and ~13 an article, near the real articles' 1.9 per KB and issue
+# 7's ~10M mentions for 1M articles.
+_BACKGROUND_SHARE = 0.85
 _QUOTE_BODIES = (
     "We will not accept any {t} deal that ignores the interests of {c}",
     "This is a matter for the people of {c} and nobody else",
@@ -260,6 +282,8 @@ class _Writer:
         if rng.random() < 0.25:
             s["q"] = rng.choice(_QUOTE_BODIES).format(**s)
             return rng.choice(_ATTRIBUTED).format(**s)
+        if not self.per_paragraph_names and rng.random() < _BACKGROUND_SHARE:
+            return rng.choice(_BACKGROUND).format(**s)
         return rng.choice(_FACTS).format(**s)
 
     def paragraph(self) -> str:
