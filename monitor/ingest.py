@@ -76,11 +76,12 @@ PROBE_IDS = 128
 PROBE_TIERS = (16, 32, 64, PROBE_IDS)
 DERIVE_EVERY_S = 60.0
 # The cyclic collector's thresholds in the ingesting process (CPython's: 700, 10, 10). The
-# writer allocates ~1,000 short-lived objects an article (worker results unpickled, Arrow
+# writer allocates many short-lived objects an article (worker results unpickled, Arrow
 # rows) beside a large long-lived heap (the story index, the learned samples): at 700 a
-# young collection every few articles, and its older collections walk that heap. 20,000
-# cut the writer thread's CPU ~0.1 ms/item (bench_ingest 10k, 2 workers: writer 0.98/0.96 ->
-# 0.87/0.82 ms/item); garbage cycles live a little longer (bench_memory: peak RSS).
+# young collection every few articles, and 13 full collections per 20k walk that heap.
+# Measured with gc.callbacks (bench_ingest 20k, 2 workers, whole process): 1.78 / 1.58 s of
+# collection at CPython's thresholds, 0.55 / 0.60 s at these, ~0.05 ms/item (2% of the CPU;
+# end to end it is inside the noise). Garbage cycles live a little longer (bench_memory).
 GC_THRESHOLDS = (20_000, 20, 100)
 
 
