@@ -8,7 +8,6 @@ either the whole batch or none of it.
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
 from collections import deque
@@ -27,7 +26,7 @@ from monitor.config import Settings
 from monitor.extract import Extractor
 from monitor.fetchlog import FetchRecord, IngestResult  # noqa: F401 (re-exported)
 from monitor.models import PARAGRAPH_SEPARATOR, CleanedArticle, FeedEntry
-from monitor.parallel import Pending, ProcessPool
+from monitor.parallel import Pending, ProcessPool, fewer_collections
 from monitor.pipeline import (
     CleanedEntry,
     ProcessedArticle,
@@ -75,21 +74,6 @@ PROBE_IDS = 128
 # few items (2.1 vs 0.8 CPU ms at 16, 1.1 at 32, 1.5 at 64).
 PROBE_TIERS = (16, 32, 64, PROBE_IDS)
 DERIVE_EVERY_S = 60.0
-# The cyclic collector's thresholds in the ingesting process (CPython's: 700, 10, 10). The
-# writer allocates many short-lived objects an article (worker results unpickled, Arrow
-# rows) beside a large long-lived heap (the story index, the learned samples): at 700 a
-# young collection every few articles, and 13 full collections per 20k walk that heap.
-# Measured with gc.callbacks (bench_ingest 20k, 2 workers, whole process): 1.78 / 1.58 s of
-# collection at CPython's thresholds, 0.55 / 0.60 s at these, ~0.05 ms/item (2% of the CPU;
-# end to end it is inside the noise). Garbage cycles live a little longer (bench_memory).
-GC_THRESHOLDS = (20_000, 20, 100)
-
-
-def _fewer_collections() -> None:
-    if gc.get_threshold()[0] < GC_THRESHOLDS[0]:  # never lower what the process chose
-        gc.set_threshold(*GC_THRESHOLDS)
-
-
 # Articles written between two checkpoints that merge thinned row groups (store.VACUUM_TASKS:
 # the others do not): the checkpoints of a derive step's commit and one right after it, when
 # the derived tables' deletes of that step are committed.
@@ -252,7 +236,7 @@ class Ingestor:
         # pyarrow imports pandas on its first pa.array (~0.25-0.4 s of CPU, once per process);
         # every write builds Arrow tables, so pay it here, not in the first group's write
         pa.array([], pa.string())
-        _fewer_collections()
+        fewer_collections()
         if self.stories is None:
             self.stories = self._warm_story_index()
         # a process killed between a batch's commit and the next derive step left ids behind

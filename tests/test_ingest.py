@@ -172,7 +172,7 @@ def test_probe_finds_the_stored_hashes_whatever_the_number_of_ids(runtime, n):
 def test_the_ingesting_process_collects_young_objects_less_often(runtime):
     import gc
 
-    from monitor.ingest import GC_THRESHOLDS
+    from monitor.parallel import GC_THRESHOLDS
 
     before = gc.get_threshold()
     try:

@@ -32,6 +32,14 @@ def test_chunks_keep_order_and_cover_everything() -> None:
     assert _chunks([1], 4) == [[1]]
 
 
+def test_workers_collect_young_objects_less_often(pool) -> None:
+    import gc
+
+    from monitor.parallel import GC_THRESHOLDS
+
+    assert pool.submit_call(gc.get_threshold, [(), ()]).result() == [GC_THRESHOLDS] * 2
+
+
 def test_pool_results_equal_the_sequential_path(pool) -> None:
     entries = list(iter_entries(CFG))[:60]
     learned = frozenset({"share this article", "advertisement"})
