@@ -14,6 +14,7 @@ can beat. Generating the corpus is not timed.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import shutil
@@ -261,8 +262,9 @@ def run(args: argparse.Namespace) -> None:
         first_main_s = 0.0
         for i in range(args.runs):
             # The stage wrappers cost a little: only the first run is instrumented.
-            r = ingest_once(paths, args.workers, clock if i == 0 else None, args.batch_items,
-                            args.duckdb_threads or None)  # fmt: skip
+            with GcClock() as collected:
+                r = ingest_once(paths, args.workers, clock if i == 0 else None,
+                                args.batch_items, args.duckdb_threads or None)  # fmt: skip
             if i == 0:
                 first_main_s = r.main_cpu
             rates.append(r.stored / r.wall)
@@ -272,6 +274,9 @@ def run(args: argparse.Namespace) -> None:
                   f"{unit}/s, CPU {cpu_ms[-1]:.2f} ms/{unit[:-1]} "
                   f"(main process {main_ms[-1]:.2f})")  # fmt: skip
             print(f"  main process by thread, ms/{unit[:-1]}: {thread_shares(r)}")
+            print(f"  main-process garbage collection: "
+                  f"{collected.seconds / r.stored * 1e3:.3f} ms/{unit[:-1]} in "
+                  f"{collected.collections} collections, thresholds {gc.get_threshold()}")  # fmt: skip
         print(f"ingest: {summary(rates)} {unit}/s end to end (median of {args.runs})")
         print(f"cpu: {statistics.median(cpu_ms):.2f} ms/{unit[:-1]} "
               f"(min {min(cpu_ms):.2f}, max {max(cpu_ms):.2f}; all processes)")  # fmt: skip
@@ -288,6 +293,30 @@ def run(args: argparse.Namespace) -> None:
         print(f"peak RSS: {peak_rss_mb():,.0f} MB")
     finally:
         shutil.rmtree(corpus, ignore_errors=True)
+
+
+class GcClock:
+    """The cyclic collector's CPU time in this (the writer's) process, by gc.callbacks: each
+    collection runs on the thread that triggered it, so it is timed with thread_time."""
+
+    def __init__(self) -> None:
+        self.seconds, self.collections = 0.0, 0
+        self._started: dict[int, float] = {}
+
+    def __call__(self, phase: str, info: dict) -> None:
+        me = threading.get_ident()
+        if phase == "start":
+            self._started[me] = time.thread_time()
+        elif me in self._started:
+            self.seconds += time.thread_time() - self._started.pop(me)
+            self.collections += 1
+
+    def __enter__(self) -> GcClock:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        gc.callbacks.remove(self)
 
 
 def thread_shares(r: RunResult) -> str:

@@ -71,10 +71,11 @@ class ExtractorSpec:
 # collection runs every few articles, and in the writer the older ones walk a large
 # long-lived heap (the story index, the learned samples). Measured with gc.callbacks:
 # - the writer process (bench_ingest 20k, 2 workers, whole process): 1.78 / 1.58 s of
-#   collection at CPython's thresholds, 0.55 / 0.60 s at these, ~0.05 ms/item;
-# - a worker's path, serial (3,000 synth entries, chunks of 25): 0.062-0.076 ms/item of
-#   collection, none at these (/work/notes/r12/gcw2.py in round 12's notes).
-# ~5% of the CPU in all; end to end each is inside the noise. Garbage cycles live longer.
+#   collection at CPython's thresholds, 0.55 / 0.60 s at these, ~0.05 ms/item (bench_ingest
+#   prints the writer's collection time);
+# - a worker's path, serial (`benchmarks/profile_worker.py --entries 3000 --gc`): 0.041-0.049
+#   ms/item of collection at CPython's thresholds, none at these.
+# ~4% of the CPU in all; end to end each is inside the noise. Garbage cycles live longer.
 GC_THRESHOLDS = (20_000, 20, 100)
 
 

@@ -111,3 +111,29 @@ def test_ab_revisions_alternates_and_reverses_the_order() -> None:
     assert len(re.findall(r"^ingest: [\d,]+ ", out.stdout, re.M)) == 4, out.stdout
     usage = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=30)
     assert usage.returncode == 2 and "usage" in usage.stderr
+
+
+def test_bench_ingest_smoke_times_the_writers_garbage_collection() -> None:
+    out = _run("bench_ingest.py")
+    assert re.search(r"main-process garbage collection: [\d.]+ ms/item in \d+ collections", out)
+    assert "thresholds (20000, 20, 100)" in out, out
+
+
+def test_profile_worker_smoke_prints_cpu_profile_and_gc_time() -> None:
+    out = _run("profile_worker.py", "--gc", "--profile")
+    assert re.search(r"worker path: [\d.]+ ms/item \(min", out), out
+    assert re.search(r"gc thresholds \(700, 10, 10\): [\d.]+ ms/item, collection", out), out
+    assert re.search(r"gc thresholds \(20000, 20, 100\): [\d.]+ ms/item, collection", out), out
+    assert re.search(r"\d+ function calls in", out) and "monitor/extract/" in out, out
+
+
+def test_corpus_density_smoke_measures_both_synth_corpora(tmp_path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text(
+        "France and Germany signed a deal in Paris. “We agree,” Emmanuel Macron said."
+    )
+    out = _run("corpus_density.py", "--real", str(real))
+    found = dict(re.findall(r"^(.+?): \d+ articles, .*?countries ([\d.]+)", out, re.M))
+    assert float(found[f"real ({real})"]) == 2.0, out
+    assert float(found["synth, per-article cast"]) < 6 < float(found["synth, rounds 1-11"]), out
