@@ -7,7 +7,8 @@ makes millions of plausible articles fast, streamed to disk (never all in memory
   lot, most outlets little), 2–6 KB of body each;
 * mentions of ~250 countries and ~300 officials with a long-tail (Zipf) distribution, using
   the real gazetteer (``data/countries.toml`` + pycountry) and registry
-  (``data/officials.toml``) names so the extractor finds them;
+  (``data/officials.toml``) names so the extractor finds them; each article names a few of
+  them (its cast: ~3 countries, ~1.5 officials), as real news does;
 * quotes with attribution cues ("…,” X said.", "X told reporters: “…”");
 * per-source boilerplate: rule-matched furniture (copyright, follow-us, read-more) and a
   source-specific sign-off that only learned boilerplate removes;
@@ -192,9 +193,9 @@ _BACKGROUND = (
     "Details of the agreement were not made public.",
     "Prices of {t} contracts rose {n} percent in early trading on {wd}.",
 )
-# The share of non-quote sentences taken from _BACKGROUND (per-article names only): ~3
-# country mentions per KB and ~13 an article, near the real articles' 1.9 per KB and issue
-# 7's ~10M mentions for 1M articles.
+# The share of non-quote sentences taken from _BACKGROUND (per-article names only): 4.5
+# country mentions per KB, 18.8 an article (benchmarks/corpus_density.py), against the real
+# articles' 1.9 and 9.4: still denser than real news, so ingest numbers err on the slow side.
 _BACKGROUND_SHARE = 0.85
 _QUOTE_BODIES = (
     "We will not accept any {t} deal that ignores the interests of {c}",
