@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_ingest import GcClock  # noqa: E402 (this folder: the script's own)
+
 from monitor import parallel, synth  # noqa: E402
 
 CPYTHON_THRESHOLDS = (700, 10, 10)
@@ -43,34 +45,17 @@ def _run(chunks: list[list], extractor) -> float:
     return time.process_time() - t0
 
 
-class _GcClock:
-    def __init__(self) -> None:
-        self.seconds, self.collections, self._t0 = 0.0, 0, 0.0
-
-    def __call__(self, phase: str, info: dict) -> None:
-        if phase == "start":
-            self._t0 = time.process_time()
-        else:
-            self.seconds += time.process_time() - self._t0
-            self.collections += 1
-
-
 def _gc_passes(chunks: list[list], extractor, n: int, passes: int) -> None:
-    clock = _GcClock()
-    gc.callbacks.append(clock)
-    try:
-        for _ in range(passes):
-            for thresholds in (CPYTHON_THRESHOLDS, parallel.GC_THRESHOLDS):
-                gc.set_threshold(*thresholds)
-                gc.collect()
-                clock.seconds, clock.collections = 0.0, 0
+    for _ in range(passes):
+        for thresholds in (CPYTHON_THRESHOLDS, parallel.GC_THRESHOLDS):
+            gc.set_threshold(*thresholds)
+            gc.collect()
+            with GcClock() as clock:
                 cpu = _run(chunks, extractor)
-                print(
-                    f"gc thresholds {thresholds}: {cpu / n * 1000:.3f} ms/item, collection "
-                    f"{clock.seconds / n * 1000:.3f} ms/item in {clock.collections} collections"
-                )
-    finally:
-        gc.callbacks.remove(clock)
+            print(
+                f"gc thresholds {thresholds}: {cpu / n * 1000:.3f} ms/item, collection "
+                f"{clock.seconds / n * 1000:.3f} ms/item in {clock.collections} collections"
+            )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -524,10 +524,6 @@ def _official_speaker(ctx: Context, m: Mention) -> Speaker:
 _REGISTRY_SPEAKERS: dict[str, tuple[Official, Speaker]] = {}
 
 
-def _is_name_token(tok: str, ctx: Context) -> bool:
-    return _name_token_ok(tok, ctx.gaz.automaton)
-
-
 @lru_cache(maxsize=65536)
 def _name_token_ok(tok: str, automaton) -> bool:
     """Cached per token: the same capitalised words recur across articles."""
