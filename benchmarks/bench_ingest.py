@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import feedparser  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from monitor import fastfeed, ingest, parse, pipeline, stories  # noqa: E402
+from monitor import aggregates, fastfeed, ingest, parse, pipeline, sql, stories, terms  # noqa: E402
+from monitor import store as store_mod  # noqa: E402
 from monitor.config import Settings  # noqa: E402
 from monitor.extract import Extractor  # noqa: E402
 from monitor.importer import import_files  # noqa: E402
@@ -169,6 +170,98 @@ def _role(name: str | None, tid: int) -> str:
     return "other"
 
 
+class StatementClock:
+    """CPU seconds of each SQL statement the ingesting process runs, by query name (and of
+    the writer's COMMITs, the vacuuming CHECKPOINTs and a few enclosing calls, marked *):
+    the calling thread's time (the writer's share) and the whole process's (adds what
+    DuckDB's own threads did meanwhile, and whatever other threads of the process ran:
+    read it as an upper bound). Which statements grow with the store's size is the question
+    it answers (`--statements`)."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+
+    def timed(self, name: str, fn: Callable, *args, **kwargs):
+        t0, p0 = time.thread_time(), time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            entry = self.calls[name]
+            entry[0] += 1
+            entry[1] += time.thread_time() - t0
+            entry[2] += time.process_time() - p0
+
+    def wrap(self, name: str, fn: Callable) -> Callable:
+        return lambda *args, **kwargs: self.timed(name, fn, *args, **kwargs)
+
+    def report(self, items: int, top: int = 25) -> None:
+        print(f"statements (run 1, ms/item; thread = the caller's CPU, process = all its "
+              f"threads', top {top} by process):")  # fmt: skip
+        ranked = sorted(self.calls.items(), key=lambda kv: -kv[1][2])
+        for name, (n, thread_s, process_s) in ranked[:top]:
+            print(f"  {name:42s} n={n:5d} thread {thread_s / items * 1e3:6.3f} "
+                  f"process {process_s / items * 1e3:6.3f}")  # fmt: skip
+
+
+class _TimedRelation:
+    """A relation whose `to_arrow_table` (where a SELECT's work happens) is timed."""
+
+    def __init__(self, clock: StatementClock, name: str, relation) -> None:
+        self._clock, self._name, self._relation = clock, name, relation
+
+    def to_arrow_table(self):
+        return self._clock.timed(self._name + " (arrow)", self._relation.to_arrow_table)
+
+
+@contextmanager
+def statements_timed(clock: StatementClock):
+    """Patch the store's statement entry points with `clock`'s timers for one run."""
+    execute, relation, insert = sql.execute, aggregates._relation, ingest.insert_arrow
+    transaction, vacuuming = store_mod.Store.transaction, store_mod.Store.vacuuming
+
+    def timed_relation(cur, name, **params):
+        return _TimedRelation(clock, name, clock.timed(name, relation, cur, name, **params))
+
+    @contextmanager
+    def timed_transaction(self):
+        opened = transaction(self)
+        cur = opened.__enter__()
+        try:
+            yield cur
+        except BaseException:
+            opened.__exit__(*sys.exc_info())  # rolls back and re-raises
+            raise
+        clock.timed("*COMMIT", opened.__exit__, None, None, None)
+
+    @contextmanager
+    def timed_vacuuming(self):
+        with vacuuming(self):
+            yield
+            started = time.thread_time(), time.process_time()
+        entry = clock.calls["*vacuuming CHECKPOINT"]
+        entry[0] += 1
+        entry[1] += time.thread_time() - started[0]
+        entry[2] += time.process_time() - started[1]
+
+    patches = [
+        (sql, "execute", lambda cur, name, **p: clock.timed(name, execute, cur, name, **p)),
+        (aggregates, "_relation", timed_relation),
+        (ingest, "insert_arrow",
+         lambda cur, table, rows: clock.timed("insert " + table, insert, cur, table, rows)),
+        (store_mod.Store, "transaction", timed_transaction),
+        (store_mod.Store, "vacuuming", timed_vacuuming),
+        (ingest.Ingestor, "_write", clock.wrap("*Ingestor._write", ingest.Ingestor._write)),
+        (aggregates, "append", clock.wrap("*aggregates.append", aggregates.append)),
+        (aggregates, "compact", clock.wrap("*aggregates.compact", aggregates.compact)),
+        (aggregates, "refresh", clock.wrap("*aggregates.refresh", aggregates.refresh)),
+        (terms, "refresh", clock.wrap("*terms.refresh", terms.refresh)),
+    ]  # fmt: skip
+    with ExitStack() as stack:
+        for owner, name, replacement in patches:
+            stack.enter_context(mock.patch.object(owner, name, replacement))
+        yield
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -259,14 +352,16 @@ def run(args: argparse.Namespace) -> None:
               f"derive every {ingest.DERIVE_EVERY_ITEMS:,} articles, names "
               f"{'per paragraph (rounds 1-11)' if args.per_paragraph_names else 'per article'}")  # fmt: skip
         rates, cpu_ms, main_ms, clock = [], [], [], StageClock()
+        statement_clock, first_stored = StatementClock(), 0
         first_main_s = 0.0
         for i in range(args.runs):
             # The stage wrappers cost a little: only the first run is instrumented.
-            with GcClock() as collected:
+            timed = statements_timed(statement_clock) if i == 0 and args.statements else None
+            with GcClock() as collected, timed or ExitStack():
                 r = ingest_once(paths, args.workers, clock if i == 0 else None,
                                 args.batch_items, args.duckdb_threads or None)  # fmt: skip
             if i == 0:
-                first_main_s = r.main_cpu
+                first_main_s, first_stored = r.main_cpu, r.stored
             rates.append(r.stored / r.wall)
             cpu_ms.append(r.cpu / r.stored * 1e3)
             main_ms.append(r.main_cpu / r.stored * 1e3)
@@ -284,6 +379,8 @@ def run(args: argparse.Namespace) -> None:
               f"(min {min(main_ms):.2f}, max {max(main_ms):.2f}; the single writer, "
               f"run 1 instrumented)")  # fmt: skip
         report_stages(clock, first_main_s)
+        if args.statements:
+            statement_clock.report(first_stored)
         if not args.full_pages:
             fl = floors(paths, args.articles)
             print(f"floor feedparser: {fl['feedparser']:,.0f} items/s")
@@ -365,6 +462,11 @@ def main(argv: list[str] | None = None) -> None:
         "--per-paragraph-names", action="store_true",
         help="the corpus of rounds 1-11: new country and official names in every paragraph "
         "(~19 countries an article instead of ~3; SynthConfig.per_paragraph_names)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--statements", action="store_true",
+        help="time every SQL statement of run 1 by query name (the writer's CPU and the "
+        "process's) and print the costliest",
     )  # fmt: skip
     parser.add_argument("--full-pages", action="store_true", help="HTML pages via trafilatura")
     parser.add_argument("--smoke", action="store_true", help="tiny run (300 items, 1 run)")

@@ -47,6 +47,15 @@ def test_bench_ingest_smoke_with_one_derive_step_at_the_end() -> None:
     assert "300 stored" in out, out
 
 
+def test_bench_ingest_smoke_times_the_writers_statements() -> None:
+    out = _run("bench_ingest.py", "--statements")
+    lines = out.split("statements (run 1", 1)[1].splitlines()[1:]
+    timed = (re.match(r"  (\S.*?) +n= *\d+ thread +[\d.]+ process +[\d.]+$", x) for x in lines)
+    names = {m.group(1) for m in timed if m}
+    # the writer's transaction, its inserts and the derive step's statements, by name
+    assert {"*Ingestor._write", "*COMMIT", "insert articles", "terms_add_postings"} <= names, out
+
+
 def test_bench_ingest_smoke_with_a_worker_pool() -> None:
     out = _run("bench_ingest.py", "--workers", "2")
     assert re.search(r"ingest: [\d,]+ .* items/s", out), out
