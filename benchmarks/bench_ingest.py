@@ -182,14 +182,18 @@ class StatementClock:
         self.calls: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
 
     def timed(self, name: str, fn: Callable, *args, **kwargs):
-        t0, p0 = time.thread_time(), time.process_time()
+        since = time.thread_time(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
-            entry = self.calls[name]
-            entry[0] += 1
-            entry[1] += time.thread_time() - t0
-            entry[2] += time.process_time() - p0
+            self.add(name, since)
+
+    def add(self, name: str, since: tuple[float, float]) -> None:
+        """One call of `name`, from `since` (thread_time, process_time) to now."""
+        entry = self.calls[name]
+        entry[0] += 1
+        entry[1] += time.thread_time() - since[0]
+        entry[2] += time.process_time() - since[1]
 
     def wrap(self, name: str, fn: Callable) -> Callable:
         return lambda *args, **kwargs: self.timed(name, fn, *args, **kwargs)
@@ -238,10 +242,7 @@ def statements_timed(clock: StatementClock):
         with vacuuming(self):
             yield
             started = time.thread_time(), time.process_time()
-        entry = clock.calls["*vacuuming CHECKPOINT"]
-        entry[0] += 1
-        entry[1] += time.thread_time() - started[0]
-        entry[2] += time.process_time() - started[1]
+        clock.add("*vacuuming CHECKPOINT", started)
 
     patches = [
         (sql, "execute", lambda cur, name, **p: clock.timed(name, execute, cur, name, **p)),
