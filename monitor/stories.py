@@ -382,6 +382,12 @@ class StoryIndex:
         # Copies score far above the threshold (0.8+), so balanced LSH weights lose no
         # copies and keep the number of candidates to verify small.
         self._b, self._r = _banding(threshold, num_perm)
+        # the fewest equal values at the threshold, as the similarity's division decides it
+        # (same / num_perm >= threshold; the division is monotonic in `same`)
+        self._min_same = next(
+            (c for c in range(num_perm + 1) if float(c) / float(num_perm) >= threshold),
+            num_perm + 1,
+        )
         self._keys = np.zeros(0, dtype=np.uint64)  # sorted (band hash | row)
         self._fresh: dict[int, int | list[int]] = {}  # band hash → row(s), not yet in _keys
         self._fresh_rows = 0
@@ -486,21 +492,29 @@ class StoryIndex:
         reused row, or another band's hash collision, makes none by itself)."""
         if found is None:
             return None
-        rows = np.unique(found).astype(np.intp)  # ascending
+        rows = found.astype(np.intp)  # a row may repeat: it scores the same each time
         rows = rows[self._live[rows]]
         if not len(rows):
             return None
         equal = self._sigs[rows] == sig
+        same = np.count_nonzero(equal, axis=1)
+        # Which rows are candidates (share a whole band) is only tested for the rows that
+        # could win: in order of similarity, then row, the first candidate is the one a test
+        # of every row would pick (the highest similarity, the lowest row of a tie). On the
+        # synthetic corpus (templated text) a sketch hits ~0.25% of the index (~45 rows at
+        # 20k, ~250 at 100k) and 80-90% of the sketches tested have no row at the threshold,
+        # so most tests end at the maximum, and no np.unique is needed (the sort only runs
+        # past it). Replaying a 100k-article import's assign_many calls (thread CPU, two
+        # runs each): 0.102, 0.104 -> 0.056, 0.061 ms/article, the same matches.
+        if same.max() < self._min_same:
+            return None
+        order = np.lexsort((rows, -same))
         banded = self._b * self._r
-        shares = equal[:, :banded].reshape(len(rows), self._b, self._r).all(axis=2).any(axis=1)
-        same = np.count_nonzero(equal[shares], axis=1)
-        if not len(same):
-            return None
-        top = int(np.argmax(same))  # the first (lowest) row of the highest similarity
-        similarity = float(same[top]) / float(self.num_perm)
-        if similarity < self.threshold:
-            return None
-        return self._entries[self._row_ids[int(rows[shares][top])]][0], similarity
+        for k in order[: np.count_nonzero(same >= self._min_same)].tolist():
+            if equal[k, :banded].reshape(self._b, self._r).all(axis=1).any():
+                similarity = float(same[k]) / float(self.num_perm)
+                return self._entries[self._row_ids[int(rows[k])]][0], similarity
+        return None
 
     def _remember(
         self,
