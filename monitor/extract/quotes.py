@@ -822,20 +822,21 @@ def _quoted_mask(ctx: Context) -> bytearray:
     return mask
 
 
-def _tail_entry(tail: str) -> list:
-    """What the patterns find in a tail: [`_tail_candidates(tail)`, whether a foreign tail
-    pattern matches it (None until `_foreign_tail` first asks)]. It depends on the tail
+def _tail_entry(tail: str) -> tuple:
+    """What the patterns find in a tail: (`_tail_candidates(tail)`, whether a foreign tail
+    pattern matches it, None until `_foreign_tail` first asks). It depends on the tail
     alone, and tails recur across articles ("Peskov told reporters", "he added"):
-    remembered per tail (bounded)."""
+    remembered per tail (bounded). Tuples of strings and numbers: the cyclic collector
+    stops tracking them, so a full memo adds nothing to walk (lists would: 16k of them)."""
     entry = _TAIL_MEMO.get(tail)
     if entry is None:
         if len(_TAIL_MEMO) >= _TAIL_MEMO_MAX:
             _TAIL_MEMO.clear()
-        entry = _TAIL_MEMO[tail] = [_tail_candidates(tail), None]
+        entry = _TAIL_MEMO[tail] = (_tail_candidates(tail), None)
     return entry
 
 
-def _from_tail(ctx: Context, span: Span, after: int, entry: list) -> tuple[Speaker, str] | None:
+def _from_tail(ctx: Context, span: Span, after: int, entry: tuple) -> tuple[Speaker, str] | None:
     """The speaker of the tail at `after` (`entry`: its `_tail_entry`)."""
     for subj, offset, cue in entry[0]:
         sp = classify(ctx, subj, after + offset, span.open_at)
@@ -844,7 +845,7 @@ def _from_tail(ctx: Context, span: Span, after: int, entry: list) -> tuple[Speak
     return None
 
 
-_TAIL_MEMO: dict[str, list] = {}
+_TAIL_MEMO: dict[str, tuple] = {}
 # A tail runs to its sentence's end (~100-300 characters): a smaller bound than the runs'
 # keeps the memo under ~5 MB per process.
 _TAIL_MEMO_MAX = 16_384
@@ -950,17 +951,20 @@ def _cut_subject(phrase: str) -> str:
 
 
 def _foreign_tail(
-    ctx: Context, span: Span, after: int, tail: str, entry: list
+    ctx: Context, span: Span, after: int, tail: str, entry: tuple
 ) -> tuple[Speaker, str] | None:
     """'», a déclaré X', '», a-t-il ajouté', '“, sagte X', '”, dijo X', '», selon X'.
     `tail`: the text from `after` to the sentence end; `entry`: its `_tail_entry`, which
     remembers whether any of the three patterns matches it (most English tails: none)."""
-    if entry[1] is None:
-        entry[1] = any(
+    matches = entry[1]
+    if matches is None:
+        matches = any(
             pattern.match(tail)
             for pattern in (foreign.TAIL_PRONOUN, foreign.TAIL_VERB_SUBJ, foreign.TAIL_ACCORDING)
         )
-    if not entry[1]:
+        if tail in _TAIL_MEMO:
+            _TAIL_MEMO[tail] = (entry[0], matches)
+    if not matches:
         return None
     m = foreign.TAIL_PRONOUN.match(tail)
     if m:
