@@ -342,14 +342,23 @@ def append(cur, article_ids: Sequence[str], span: Span | None = None) -> int:
         span.add(lo, hi)
     bounds = {"lo": lo, "hi": hi, "dlo": _day(lo), "dhi": _day(hi - _HOUR) + _DAY}
     with sql.registered(cur, _append_articles=counted):
+        # The counted articles' quote and mention rows, each table read once (TEMP tables):
+        # an import's step spans most of the day, so the hour bounds prune little and each
+        # read of `quotes` or `mentions` scanned the day's row groups (five reads a step
+        # before). The statements that read them, one step of ~2,000 articles on a 100k
+        # store, one DuckDB thread: 0.045-0.047 -> 0.041-0.042 ms/article (round 14).
+        _execute(cur, "agg_append_quote_rows", **bounds)
+        _execute(cur, "agg_append_mention_rows", **bounds)
         _execute(cur, "agg_append_mentions", **bounds)
         _execute(cur, "agg_append_pairs", **bounds)
+        _execute(cur, "agg_append_drop_mention_rows")
         for name in _APPEND_STEPS:
             _execute(cur, name, **bounds)
         # after the steps succeeded (see refresh_cells: a DROP in an aborted transaction
         # would raise over the step's error)
         _execute(cur, "agg_append_drop_mentions")
         _execute(cur, "agg_append_drop_pairs")
+        _execute(cur, "agg_append_drop_quote_rows")
     return counted.num_rows
 
 

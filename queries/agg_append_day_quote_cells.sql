@@ -4,13 +4,13 @@
 -- non-partial quotes) to units, and to solo_units when its story has one copy; an older
 -- copy that stopped being solo takes its units off solo_units. An article lies in one day,
 -- and a solo story's units are its one article's, so both counts are sums per article.
+-- The articles' quote rows are read from _append_quotes (agg_append_quote_rows).
 INSERT INTO agg_day_quote_cells
 WITH units AS (
-    SELECT DISTINCT date_trunc('day', q.published) AS day, q.speaker, q.article_id,
-           lower(q.text) AS text, c.n, c.new
-    FROM quotes q JOIN _append_articles c ON c.id = q.article_id
-    WHERE q.published >= $lo AND q.published < $hi AND q.speaker IS NOT NULL
-      AND NOT q.partial
+    SELECT DISTINCT date_trunc('day', published) AS day, speaker, article_id,
+           lower(text) AS text, n, new
+    FROM _append_quotes
+    WHERE speaker IS NOT NULL AND NOT partial
 )
 SELECT day, speaker, count(*) FILTER (WHERE new),
        count(*) FILTER (WHERE new AND n = 1) - count(*) FILTER (WHERE NOT new)
