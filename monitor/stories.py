@@ -497,7 +497,7 @@ class StoryIndex:
         if not len(rows):
             return None
         equal = self._sigs[rows] == sig
-        same = np.count_nonzero(equal, axis=1)
+        same = equal.sum(axis=1)  # (np.count_nonzero with an axis: the same, ~5 us slower)
         # Which rows are candidates (share a whole band) is only tested for the rows that
         # could win: in order of similarity, then row, the first candidate is the one a test
         # of every row would pick (the highest similarity, the lowest row of a tie). On the
