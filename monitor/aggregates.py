@@ -342,16 +342,15 @@ def append(cur, article_ids: Sequence[str], span: Span | None = None) -> int:
         span.add(lo, hi)
     bounds = {"lo": lo, "hi": hi, "dlo": _day(lo), "dhi": _day(hi - _HOUR) + _DAY}
     with sql.registered(cur, _append_articles=counted):
-        # The counted articles' quote and mention rows, each table read once (TEMP tables):
-        # an import's step spans most of the day, so the hour bounds prune little and each
-        # read of `quotes` or `mentions` scanned the day's row groups (five reads a step
-        # before). The statements that read them, one step of ~2,000 articles on a 100k
-        # store, one DuckDB thread: 0.045-0.047 -> 0.041-0.042 ms/article (round 14).
+        # The counted articles' quote rows, read once (a TEMP table): an import's step spans
+        # most of the day, so the hour bounds prune little; three statements scanned the
+        # day's quotes, and agg_append_mentions hashed all of them. One step of ~2,000
+        # articles on a 100k store, one DuckDB thread: aggregates.append 0.084-0.086 ->
+        # 0.069-0.075 ms/article; on a 20k store the same (round 14). Keeping the mention
+        # rows as well (one mentions scan instead of two) gained less at 100k and lost at 20k.
         _execute(cur, "agg_append_quote_rows", **bounds)
-        _execute(cur, "agg_append_mention_rows", **bounds)
         _execute(cur, "agg_append_mentions", **bounds)
         _execute(cur, "agg_append_pairs", **bounds)
-        _execute(cur, "agg_append_drop_mention_rows")
         for name in _APPEND_STEPS:
             _execute(cur, name, **bounds)
         # after the steps succeeded (see refresh_cells: a DROP in an aborted transaction
