@@ -28,6 +28,7 @@ from monitor.fetchlog import FetchRecord, IngestResult  # noqa: F401 (re-exporte
 from monitor.models import PARAGRAPH_SEPARATOR, CleanedArticle, FeedEntry
 from monitor.parallel import Pending, ProcessPool, fewer_collections
 from monitor.pipeline import (
+    _KEYED_REMOVALS,
     CleanedEntry,
     ProcessedArticle,
     clean_only,
@@ -118,7 +119,7 @@ class _Work:
     learned: frozenset[str]  # the keys the workers clean with
     pending: Pending | None = None
     extracted: bool = False  # pending yields ProcessedArticle (else CleanedEntry)
-    keyed: learned_mod.BatchKeys | None = None  # its paragraphs, keyed when it learned
+    keyed: learned_mod.BatchKeys | None = None  # its paragraphs, keyed (learning; the pool)
 
     @cached_property
     def todo_ids(self) -> set[str]:
@@ -433,9 +434,12 @@ class Ingestor:
             # Even a batch of one goes to the pool: it is processed while this process
             # writes the batch before it (the main process is the bottleneck; a small batch
             # kept here cost it a whole clean + extract).
-            kind = "clean_slim" if self._learning_expected(feed, len(todo)) else "process_slim"
+            # Both kinds also ship each kept paragraph's key (learning and the feed's sample
+            # of stored articles, `_recent`, key every paragraph: ~60 us an article in this
+            # process, ~14 from the shipped keys).
+            kind = "clean_slim" if self._learning_expected(feed, len(todo)) else "process_keyed"
             work.pending = self.pool.submit(kind, todo, learned, min_parallel=1)
-            work.extracted = kind == "process_slim"
+            work.extracted = kind == "process_keyed"
         return work
 
     def _learning_expected(self, feed: str, n: int) -> bool:
@@ -465,28 +469,35 @@ class Ingestor:
         feed, todo = work.batch.feed, work.todo
         learned = self.learned_for(feed)
         analysed: list[tuple[ExtractionColumns, Sketch] | None] = [None] * len(todo)
+        keys: list[tuple[str, ...]] | None = None  # the workers' paragraph keys, if any
         if work.pending is None:
             cleaned = [clean_only(e, learned) for e in todo]
         elif work.extracted:
-            done = work.pending.result()  # (changed entry or None, cleaned, extraction, sketch)
+            done = work.pending.result()  # (changed or None, cleaned, extraction, sketch, keys)
             cleaned = [_cleaned_entry(e, d[:2]) for e, d in zip(todo, done, strict=True)]
-            analysed = [(x, sk) for _, _, x, sk in done]
-        else:
-            cleaned = [
-                _cleaned_entry(e, d) for e, d in zip(todo, work.pending.result(), strict=True)
-            ]
+            analysed = [(x, sk) for _, _, x, sk, _ in done]
+            keys = [d[4] for d in done]
+        else:  # (changed entry or None, cleaned, its paragraphs' keys)
+            done = work.pending.result()
+            cleaned = [_cleaned_entry(e, d[:2]) for e, d in zip(todo, done, strict=True)]
+            keys = [d[2] for d in done]
         if learned != work.learned:  # an earlier batch of this feed learned keys meanwhile
             self._reclean(cleaned, analysed, learned, learned - work.learned)
+            keys = None  # (of the paragraphs as first cleaned)
         stale: list[int] = []
         if self._due_to_learn(feed, len(todo)):
-            work.keyed = learned_mod.BatchKeys(c.cleaned.paragraphs for c in cleaned)
-            newly = self._learn(feed, work.keyed) - learned
+            keyed = work.keyed = learned_mod.BatchKeys(
+                (c.cleaned.paragraphs for c in cleaned), keys
+            )
+            newly = self._learn(feed, keyed) - learned
             if newly:
                 learned = self._learned[feed] = learned | newly
-                stale = [i for i, c in enumerate(cleaned) if touched_by(c.cleaned, newly)]
+                stale = [i for i, c in enumerate(cleaned) if _touched_by(c.cleaned, newly, keyed)]
                 if self.pool is None:
                     self._reclean(cleaned, analysed, learned, newly, stale)
                     stale = []
+        elif keys is not None:  # for `_committed`: the written articles' key hashes
+            work.keyed = learned_mod.BatchKeys((c.cleaned.paragraphs for c in cleaned), keys)
         # With a pool, the articles the new keys touch are cleaned again (from their first
         # cleaning: `pipeline.refilter`) and extracted in one go (nothing of them is needed
         # before the write); the others are extracted.
@@ -743,6 +754,21 @@ def _cleaned_entry(
     """A worker's slim cleaning result with the entry it was sent."""
     entry, cleaned = slim
     return CleanedEntry(source, entry or source, cleaned)
+
+
+def _touched_by(
+    cleaned: CleanedArticle, keys: frozenset[str], keyed: learned_mod.BatchKeys
+) -> bool:
+    """`pipeline.touched_by` of a paragraph list ``keyed`` holds, with its keys: those a
+    worker made never went through `learned.paragraph_key`'s cache, and keying them again
+    here is what shipping them saved."""
+    if keyed.collided:
+        return touched_by(cleaned, keys)
+    key_of = keyed.key_of
+    return any(key_of(p) in keys for p in cleaned.paragraphs) or any(
+        r.reason.startswith(_KEYED_REMOVALS) and learned_mod.paragraph_key(r.text) in keys
+        for r in cleaned.removed
+    )
 
 
 def _sketch_for(p: ProcessedArticle, num_perm: int) -> Sketch:

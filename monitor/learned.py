@@ -107,12 +107,27 @@ class BatchKeys:
     instead of the paragraph's text. ``collided``: two distinct keys of the batch share a
     hash (the caller then counts from the texts)."""
 
-    def __init__(self, articles: Iterable[Sequence[str]]) -> None:
+    def __init__(
+        self, articles: Iterable[Sequence[str]], keys: Sequence[Sequence[str]] | None = None
+    ) -> None:
+        """``keys``: per article, ``paragraph_key`` of each of its paragraphs, when a pool
+        worker made them (the ingesting process then only hashes them)."""
         self.hash_of: dict[str, int | None] = {}
         self.names: dict[int, str] = {}
         self.collided = False
         self.paragraphs = list(articles)  # per article (what a pass from the texts counts)
+        if keys is not None:
+            for paragraphs, keyed in zip(self.paragraphs, keys, strict=True):
+                for p, key in zip(paragraphs, keyed, strict=True):
+                    if p not in self.hash_of:
+                        self._name(p, key)
         self.articles = [self.hashes(paragraphs) for paragraphs in self.paragraphs]
+
+    def key_of(self, p: str) -> str | None:
+        """``paragraph_key(p)`` of a keyed paragraph when it can be a learned key (None: too
+        short to count); only while no two keys collided."""
+        h = self.hash_of[p]
+        return None if h is None else self.names[h]
 
     def hashes(self, paragraphs: Iterable[str]) -> set[int]:
         """The article's key hashes (each once, as `article_keys` counts it)."""
@@ -124,7 +139,9 @@ class BatchKeys:
         return out
 
     def _key(self, p: str) -> int | None:
-        key = paragraph_key(p)
+        return self._name(p, paragraph_key(p))
+
+    def _name(self, p: str, key: str) -> int | None:
         h = hash(key) if len(key) >= _MIN_KEY_CHARS else None
         self.hash_of[p] = h
         if h is not None and self.names.setdefault(h, key) != key:

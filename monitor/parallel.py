@@ -36,6 +36,7 @@ from pathlib import Path
 from monitor import clean
 from monitor.extract import Extractor
 from monitor.extract.officials import load_registry
+from monitor.learned import paragraph_key
 from monitor.models import FeedEntry
 from monitor.pipeline import (
     CleanedEntry,
@@ -161,11 +162,15 @@ def _process_items(items, extractor, learned):
 
 
 def _clean_slim_items(items, extractor, learned):
-    """(entry when cleaning changed it (a page's own title/date) else None, cleaned)."""
+    """(entry when cleaning changed it (a page's own title/date) else None, cleaned, the
+    ``learned.paragraph_key`` of each kept paragraph). The ingestor asks for this kind for a
+    batch that is about to learn, and learning keys every paragraph: made here, the keys
+    cost the main process (the bottleneck) a hash each instead of ~3.4 us a paragraph."""
     out = []
     for e in items:
         c = clean_only(e, learned)
-        out.append((None if c.entry is e else c.entry, c.cleaned))
+        keys = tuple(map(paragraph_key, c.cleaned.paragraphs))
+        out.append((None if c.entry is e else c.entry, c.cleaned, keys))
     return out
 
 
@@ -180,6 +185,16 @@ def _process_slim_items(items, extractor, learned):
     return [
         (None if c.entry is e else c.entry, c.cleaned, columns, sk)
         for e, c, (columns, sk) in zip(items, done, analysed, strict=True)
+    ]
+
+
+def _process_keyed_items(items, extractor, learned):
+    """``_process_slim_items`` with each kept paragraph's ``learned.paragraph_key`` last (the
+    ingestor's kind for a batch that is not about to learn: it keeps the key hashes of every
+    article it writes for the feed's next learning pass, `learned.RecentKeys`)."""
+    return [
+        (*d, tuple(map(paragraph_key, d[1].paragraphs)))
+        for d in _process_slim_items(items, extractor, learned)
     ]
 
 
@@ -230,6 +245,7 @@ _KINDS: dict[str, Callable] = {
     "call": _call_items,
     "clean_slim": _clean_slim_items,
     "process_slim": _process_slim_items,
+    "process_keyed": _process_keyed_items,
     "analyse": _analysed,
     "refilter_process": _refilter_process_items,
 }
