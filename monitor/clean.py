@@ -134,11 +134,17 @@ def _near_duplicate_of(shingles: frozenset[tuple[str, str]], state: _State) -> i
     union = state.near_union
     before = len(union)
     union |= shingles
-    if n - (len(union) - before) < t * n:
+    shared = n - (len(union) - before)  # this paragraph's bigrams in the union (≤ n)
+    if shared < t * n:
         return None
     for other, m, index in state.near:  # m = len(other), stored once
-        # Jaccard ≥ t needs min/max size ≥ t: skip the set work for most pairs.
-        if (n if n < m else m) < t * (m if n < m else n):
+        # The pair shares at most u = min(shared, m) bigrams (other is in the union), and
+        # Jaccard ≥ t needs inter ≥ t·(n + m − inter), which only gets easier as inter
+        # grows: if u fails it, so does inter. With u = min(n, m) this is the size test
+        # (min/max ≥ t); `shared` rules out half the pairs that pass that (synth: 12 of
+        # 24 intersections an article; _filter 274 -> 258 us an article).
+        u = shared if shared < m else m
+        if u < t * (n + m - u):
             continue
         inter = len(shingles & other)
         if inter >= t * (n + m - inter):
@@ -567,13 +573,15 @@ def _plain_paragraphs(html: str) -> list[str] | None:
     but whitespace into whitespace or into nothing (test_clean_near checks them all)."""
     if html.isprintable() and _is_plain_printable(html):  # no junk: _JUNK is unprintable
         parts = html[3:-4].split("</p><p>")
+        if not html.isascii():  # (a flag of the str: free) ASCII text is NFC
+            # Each paragraph is called for anyway (NFC), so its fold check goes in the same
+            # call: one scan of the page instead of three (synth: 40.6 -> 34.9 us a page).
+            return [q for q in map(_fold_nfc, parts) if q]
         # A paragraph needs folding only with two spaces in a row or one at an end, i.e.
         # after "<p>" or before "</p>": three scans of the page instead of three per paragraph.
         if "  " in html or "<p> " in html or " </p>" in html:
             parts = map(_fold_printable, parts)
-        if html.isascii():  # (a flag of the str: free) ASCII text is NFC
-            return [p for p in parts if p]
-        return [_nfc(p) for p in parts if p]
+        return [p for p in parts if p]
     return None
 
 
@@ -681,6 +689,16 @@ def _fold_printable(p: str) -> str:
     if "  " in p or p[:1] == " " or p[-1:] == " ":
         return " ".join(p.split())
     return p
+
+
+def _fold_nfc(p: str) -> str:
+    """``_nfc(_fold_printable(p))`` (NFC makes no empty text of a non-empty one, so the
+    caller may drop empty paragraphs after it instead of before)."""
+    if "  " in p or p[:1] == " " or p[-1:] == " ":
+        p = " ".join(p.split())
+    if p.isascii() or unicodedata.is_normalized("NFC", p):
+        return p
+    return unicodedata.normalize("NFC", p)
 
 
 def _nfc(p: str) -> str:
