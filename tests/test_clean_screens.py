@@ -15,28 +15,9 @@ import random
 import unicodedata
 
 from monitor import clean
-from monitor.learned import paragraph_key
+from tests.test_clean_near import _bigrams, _first_near
 
 _VOCAB = ["a", "b", "c", "d", "e", "f"]
-
-
-def _bigrams(p: str) -> frozenset[tuple[str, str]]:
-    words = paragraph_key(p).split()
-    if len(words) < clean._NEAR_MIN_WORDS:
-        return frozenset()
-    return frozenset(zip(words, words[1:], strict=False))
-
-
-def _first_near(p: str, kept: list[str]) -> int | None:
-    mine = _bigrams(p)
-    if not mine:
-        return None
-    for index, other in enumerate(kept, 1):
-        theirs = _bigrams(other)
-        inter = len(mine & theirs)
-        if theirs and inter >= clean._NEAR_THRESHOLD * len(mine | theirs):
-            return index
-    return None
 
 
 def _paragraph(rng: random.Random, base: list[str] | None) -> str:
