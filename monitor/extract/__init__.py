@@ -93,13 +93,10 @@ class Extractor:
             find_officials(text, registry, published, scanned)
             for (text, published), (_, scanned) in zip(items, scans, strict=True)
         ]
-        out = []
-        for (text, _), c, o in zip(items, countries, officials, strict=True):
-            discovered = {d.name: d for d in o.discovered}
-            quotes = find_quotes(text, o.mentions, registry.by_id, discovered, gaz)
-            mentions = sorted(c + o.mentions, key=_BY_START_KIND)
-            out.append(Extraction(tuple(mentions), tuple(quotes), tuple(o.discovered)))
-        return out
+        return [
+            self._assemble(text, c, o)
+            for (text, _), c, o in zip(items, countries, officials, strict=True)
+        ]
 
     def _extract_scanned(
         self, text: str, published: date | None, scan: tuple[list, Scanned]
@@ -107,6 +104,11 @@ class Extractor:
         places, scanned = scan
         countries = find_countries(text, self.gazetteer, places)
         officials = find_officials(text, self.registry, published, scanned)
+        return self._assemble(text, countries, officials)
+
+    def _assemble(self, text: str, countries: list[Mention], officials) -> Extraction:
+        """The extraction from an article's countries and officials: its quotes (which need
+        the officials) and its mentions in text order."""
         discovered = {d.name: d for d in officials.discovered}
         quotes = find_quotes(
             text, officials.mentions, self.registry.by_id, discovered, self.gazetteer
