@@ -36,7 +36,6 @@ from pathlib import Path
 from monitor import clean
 from monitor.extract import Extractor
 from monitor.extract.officials import load_registry
-from monitor.learned import paragraph_key
 from monitor.models import FeedEntry
 from monitor.pipeline import (
     CleanedEntry,
@@ -49,12 +48,6 @@ from monitor.pipeline import (
 from monitor.rows import extraction_columns
 
 log = logging.getLogger(__name__)
-
-# learned.paragraph_key without its cache: a worker keys the paragraphs of the articles it
-# cleans, which rarely repeat (83% distinct in the synth corpus), so the cache would only
-# hold ~16k strings in each worker (~10 MB) for nothing. End to end alike (20k, 2 workers,
-# load ~2: workers 1.23-1.24 ms/item without, 1.26-1.34 with; round 14, main14's notes).
-_paragraph_key = paragraph_key.__wrapped__
 
 # Below this many items the pickling round trip costs more than the work it spreads.
 MIN_PARALLEL = 8
@@ -167,6 +160,14 @@ def _process_items(items, extractor, learned):
 # its raw HTML): unpickling them is the main process's cost, and it is the bottleneck.
 
 
+def _clean_keyed(entry: FeedEntry, learned: frozenset[str]) -> tuple[CleanedEntry, tuple]:
+    """``clean_only(entry, learned)`` and the ``learned.paragraph_key`` of each kept paragraph,
+    which the cleaner makes from the casefold it already has (`clean._filter`'s ``keys``):
+    keying the kept paragraphs again here cost ~60 us/item (round 14, main14's notes)."""
+    keys: list[str] = []
+    return clean_only(entry, learned, keys=keys), tuple(keys)
+
+
 def _clean_slim_items(items, extractor, learned):
     """(entry when cleaning changed it (a page's own title/date) else None, cleaned, the
     ``learned.paragraph_key`` of each kept paragraph). The ingestor asks for this kind for a
@@ -174,8 +175,7 @@ def _clean_slim_items(items, extractor, learned):
     cost the main process (the bottleneck) a hash each instead of ~3.4 us a paragraph."""
     out = []
     for e in items:
-        c = clean_only(e, learned)
-        keys = tuple(map(_paragraph_key, c.cleaned.paragraphs))
+        c, keys = _clean_keyed(e, learned)
         out.append((None if c.entry is e else c.entry, c.cleaned, keys))
     return out
 
@@ -198,9 +198,11 @@ def _process_keyed_items(items, extractor, learned):
     """``_process_slim_items`` with each kept paragraph's ``learned.paragraph_key`` last (the
     ingestor's kind for a batch that is not about to learn: it keeps the key hashes of every
     article it writes for the feed's next learning pass, `learned.RecentKeys`)."""
+    done = [_clean_keyed(e, learned) for e in items]
+    analysed = _analysed([(c.cleaned.text, c.entry.published) for c, _ in done], extractor)
     return [
-        (*d, tuple(map(_paragraph_key, d[1].paragraphs)))
-        for d in _process_slim_items(items, extractor, learned)
+        (None if c.entry is e else c.entry, c.cleaned, columns, sk, keys)
+        for e, (c, keys), (columns, sk) in zip(items, done, analysed, strict=True)
     ]
 
 

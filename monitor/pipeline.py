@@ -34,14 +34,20 @@ def content_hash(entry: FeedEntry) -> str:
     return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def clean_entry(entry: FeedEntry, learned: frozenset[str] = frozenset()) -> CleanedArticle:
+def clean_entry(
+    entry: FeedEntry, learned: frozenset[str] = frozenset(), *, keys: list[str] | None = None
+) -> CleanedArticle:
+    """`keys`: when a list, ``learned.paragraph_key`` of each kept paragraph is appended to
+    it (made by the cleaner from what it computes anyway: see `clean._filter`)."""
     if entry.raw_kind == "scraped":
-        return clean.clean_scraped_page(entry.raw_content, learned=learned)
+        return clean.clean_scraped_page(entry.raw_content, learned=learned, keys=keys)
     if entry.raw_kind == "page":
-        return clean.clean_full_page(entry.raw_content, learned=learned)
+        return clean.clean_full_page(entry.raw_content, learned=learned, keys=keys)
     if entry.raw_kind == "text":
-        return clean.clean_plain_text(entry.raw_content, learned=learned)
-    return clean.clean_html_fragment(entry.raw_content, title=entry.title, learned=learned)
+        return clean.clean_plain_text(entry.raw_content, learned=learned, keys=keys)
+    return clean.clean_html_fragment(
+        entry.raw_content, title=entry.title, learned=learned, keys=keys
+    )
 
 
 def with_page_metadata(entry: FeedEntry, cleaned: CleanedArticle) -> FeedEntry:
@@ -71,8 +77,11 @@ class CleanedEntry:
     cleaned: CleanedArticle
 
 
-def clean_only(entry: FeedEntry, learned: frozenset[str] = frozenset()) -> CleanedEntry:
-    cleaned = clean_entry(entry, learned)
+def clean_only(
+    entry: FeedEntry, learned: frozenset[str] = frozenset(), *, keys: list[str] | None = None
+) -> CleanedEntry:
+    """`keys`: as `clean_entry`'s (the paragraph keys of ``result.cleaned.paragraphs``)."""
+    cleaned = clean_entry(entry, learned, keys=keys)
     return CleanedEntry(entry, with_page_metadata(entry, cleaned), cleaned)
 
 
