@@ -79,6 +79,14 @@ DERIVE_EVERY_S = 60.0
 # the others do not): the checkpoints of a derive step's commit and one right after it, when
 # the derived tables' deletes of that step are committed.
 VACUUM_EVERY_ITEMS = 5_000
+# Groups an `ingest_many` call may hand the writer thread before the first of them is
+# committed. With one, the pool ran dry whenever a write took long (a derive step, a COMMIT
+# that checkpoints, a vacuuming CHECKPOINT of ~0.5-1.5 s): this process waited for that
+# commit before it took the next batches' results from the pool, and the processes kept only
+# ~1.7 of the 2 cores busy (round 15, a 20k day sampled from /proc/stat every 0.25 s: ~4.4
+# idle core-seconds in a 24.5 s run, all of it in such stalls and the final derive). Queued
+# groups hold their articles, processed, in memory (<= import_batch_items each).
+WRITE_QUEUE_GROUPS = 3
 # Stored articles whose keys the ingestor holds for learning (learned.RecentKeys), over all
 # feeds: ~0.3-0.5 KB each (key hashes, not texts), so ~30 MB at most; 300 feeds' full
 # samples fit, a poller with more feeds reads the least recently learned ones again.
@@ -152,58 +160,91 @@ class _Ready:
 
 
 class _Writer:
-    """Runs `Ingestor._write` for one group at a time: in a thread of its own (threaded), so
-    the caller learns and cleans the next group meanwhile, or in the caller's thread."""
+    """Runs `Ingestor._write` for the groups handed to it, one at a time and in order: in a
+    thread of its own (threaded), so the caller learns and cleans the next groups meanwhile,
+    or in the caller's thread. Up to ``depth`` groups may wait (see WRITE_QUEUE_GROUPS)."""
 
-    def __init__(self, threaded: bool) -> None:
+    def __init__(self, threaded: bool, depth: int = 1) -> None:
         self.threaded = threaded
+        self.depth = max(1, depth)
         self._executor = ThreadPoolExecutor(1, "ingest-writer") if threaded else None
-        self._group: list[_Ready] = []
-        self._future: Future | None = None
-        self._feeds: set[str] = set()
+        self._queue: deque[tuple[Future, list[_Ready], set[str]]] = deque()
+        self._failed = False  # a write failed: the groups queued behind it are not written
 
     def submit(
         self, write: Callable[[list[_Ready], bool], None], group: list[_Ready], derive: bool
     ):
-        assert self._future is None, "one group in flight at a time"
-        self._group, self._feeds = group, {f for r in group for f in r.work.feeds}
+        assert len(self._queue) < self.depth, "wait() for the oldest group first"
+        feeds = {f for r in group for f in r.work.feeds}
         if self._executor is not None:
-            self._future = self._executor.submit(write, group, derive)
+            future = self._executor.submit(self._run, write, group, derive)
         else:
-            self._future = Future()
+            future = Future()
             try:
-                write(group, derive)
-                self._future.set_result(None)
+                self._run(write, group, derive)
+                future.set_result(None)
             except BaseException as exc:  # re-raised by wait(), as the thread's would be
-                self._future.set_exception(exc)
+                future.set_exception(exc)
+        self._queue.append((future, group, feeds))
+
+    def _run(self, write: Callable[[list[_Ready], bool], None], group, derive: bool) -> None:
+        if self._failed:  # (its batches were probed against rows that are not stored)
+            raise _NotWritten("an earlier group's write failed")
+        try:
+            write(group, derive)
+        except BaseException:
+            self._failed = True
+            raise
+
+    @property
+    def queued(self) -> int:
+        return len(self._queue)
+
+    @property
+    def full(self) -> bool:
+        return len(self._queue) >= self.depth
+
+    def oldest_done(self) -> bool:
+        return bool(self._queue) and self._queue[0][0].done()
+
+    def oldest_written(self) -> bool:
+        """Wait for the oldest group's write; whether it succeeded."""
+        return self._queue[0][0].exception() is None
 
     def touches(self, feeds: set[str]) -> bool:
-        return self._future is not None and not feeds.isdisjoint(self._feeds)
+        """Whether a group not yet collected reads or writes one of ``feeds``."""
+        return any(not feeds.isdisjoint(f) for _, _, f in self._queue)
 
     def wait(self) -> list[_Ready]:
-        """The group in flight once written (none: []); its error is raised here."""
-        future, group = self._future, self._group
-        if future is None:
+        """The oldest group not yet collected, once written (none: []); its error is raised
+        here."""
+        if not self._queue:
             return []
-        self._future, self._group, self._feeds = None, [], set()
+        future, group, _ = self._queue.popleft()
         future.result()
         return group
 
     def close(self) -> list[_Ready]:
         """Never leave a write running behind the caller (who may close the store next).
-        Returns the group that was still in flight once it is written ([]: none, or its
-        write failed)."""
+        Returns the groups not yet collected that are written ([]: none, or every write
+        failed); a failure is logged (the caller has an error of its own, or stopped early)."""
         done: list[_Ready] = []
-        if self._future is not None:
+        while self._queue:
+            future, group, _ = self._queue.popleft()
             try:
-                self._future.result()
-                done = self._group
+                future.result()
+                done.extend(group)
+            except _NotWritten:
+                pass  # (the failure before it was logged)
             except Exception:
                 log.exception("a group's write failed after its ingest call ended")
-            self._future, self._group, self._feeds = None, [], set()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
         return done
+
+
+class _NotWritten(Exception):
+    """A group queued behind a failed write, left unwritten."""
 
 
 @dataclass
@@ -306,9 +347,10 @@ class Ingestor:
         processed once its previous one is written (learning reads the stored texts).
 
         With a pool, a group is written by a writer thread (`_Writer`) while this thread
-        learns and cleans the next group's batches: DuckDB releases the GIL while it runs a
-        statement or commits. One group is in flight at a time, and a batch of a feed in it
-        waits for its commit (learning reads the feed's stored texts).
+        learns and cleans the next groups' batches: DuckDB releases the GIL while it runs a
+        statement or commits. Up to WRITE_QUEUE_GROUPS groups wait for the writer, in order,
+        and a batch of a feed in one of them waits for its commit (learning reads the feed's
+        stored texts).
 
         A batch is probed before the batches ahead of it are written: the ids and hashes
         they are about to write stand in for the store (`inflight`), so a repeated article
@@ -317,7 +359,7 @@ class Ingestor:
         inflight: dict[str, str] = {}
         ahead: deque[_Work] = deque()
         group: list[_Ready] = []
-        writer = _Writer(threaded=self.pool is not None)
+        writer = _Writer(threaded=self.pool is not None, depth=WRITE_QUEUE_GROUPS)
         try:
             for batch in batches:
                 work = self._prepare(batch, inflight)
@@ -329,11 +371,12 @@ class Ingestor:
                 yield from self._add_to_group(group, ahead.popleft(), inflight, limit, writer)
             # the call ends exact: its last transaction derives from everything pending
             yield from self._flush(group, inflight, writer, derive=True)
-            yield from self._collect(writer, inflight)
+            while writer.queued:
+                yield from self._collect(writer, inflight)
         except Exception:
             # a group committed before the failure is reported as stored (its caller must
             # not store its batches again), as when the writes were made in this thread
-            yield from self._collect(writer, inflight)
+            yield from self._collect_written(writer, inflight)
             raise
         finally:
             self._committed(writer.close())  # (the caller stopped early)
@@ -357,23 +400,29 @@ class Ingestor:
         feeds = work.feeds
         if any(not feeds.isdisjoint(r.work.feeds) for r in group):
             yield from self._flush(group, inflight, writer)
-        if writer.touches(feeds):  # learning reads what that write stores
+        while writer.touches(feeds):  # learning reads what those writes store
             yield from self._collect(writer, inflight)
         group.append(self._ready(work))
         if sum(r.count for r in group) >= limit:
             yield from self._flush(group, inflight, writer)
 
     def _flush(self, group: list[_Ready], inflight, writer: _Writer, derive: bool = False):
-        """Hand the group to the writer (once the group before it is written: the derive
-        decision and the story index need it committed)."""
+        """Hand the group to the writer (once its queue has room), then report the groups
+        already written."""
         if not group:
             return
-        yield from self._collect(writer, inflight)
+        while writer.full:
+            yield from self._collect(writer, inflight)
         written = list(group)
         group.clear()
-        writer.submit(self._write, written, derive or self._derive_due(written))
-        if not writer.threaded:
+        writer.submit(self._write_when_due, written, derive)
+        while writer.oldest_done():
             yield from self._collect(writer, inflight)
+
+    def _write_when_due(self, group: list[_Ready], derive: bool) -> None:
+        """`_write`, deriving when asked or due (decided in the writer's turn: whether it is
+        due depends on the groups written before this one)."""
+        self._write(group, derive or self._derive_due(group))
 
     def _collect(self, writer: _Writer, inflight: dict[str, str]):
         """Wait for the group in flight (re-raising its error) and report its batches."""
@@ -389,6 +438,12 @@ class Ingestor:
                 if inflight.get(e.article_id) == work.hashes[e.article_id]:
                     del inflight[e.article_id]
             yield work.batch, ready.result, [r for _, r in ready.fetches]
+
+    def _collect_written(self, writer: _Writer, inflight: dict[str, str]):
+        """`_collect` the groups that are written, oldest first, up to one whose write
+        failed (left to `_Writer.close`, which logs it: the caller raises its own error)."""
+        while writer.queued and writer.oldest_written():
+            yield from self._collect(writer, inflight)
 
     def _derive_due(self, group: list[_Ready]) -> bool:
         """Whether a long ingest call should derive in this group's transaction."""
