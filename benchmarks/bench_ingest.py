@@ -267,6 +267,44 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+class BusyCores:
+    """How many cores this process and the pool's workers keep busy, sampled every ``every``
+    seconds: where a run leaves cores idle (the pipeline waiting for a write, the final
+    derive step) and for how long. Counts only these processes, so it holds under load too
+    (where the others' share shows up as idle)."""
+
+    def __init__(self, pool: ProcessPool | None, every: float = 0.25) -> None:
+        self.every, self._pool = every, pool
+        self.samples: list[float] = []  # busy cores in each interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-busy", daemon=True)
+
+    def _cpu(self) -> float:
+        return time.process_time() + (self._pool.cpu_seconds() if self._pool else 0.0)
+
+    def __enter__(self) -> BusyCores:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        t, cpu = time.perf_counter(), self._cpu()
+        while not self._stop.wait(self.every):
+            t2, cpu2 = time.perf_counter(), self._cpu()
+            self.samples.append((cpu2 - cpu) / (t2 - t))
+            t, cpu = t2, cpu2
+
+    def summary(self, cores: int) -> str:
+        """Seconds spent under ~1.5 of 2 cores busy (for 2 cores), and the idle core-seconds."""
+        low = cores - 0.5
+        under = sum(self.every for b in self.samples if b < low)
+        idle = sum(max(0.0, cores - b) * self.every for b in self.samples)
+        return f"{under:.1f} s under {low:g} cores busy, {idle:.1f} idle core-seconds"
+
+
 @dataclass
 class RunResult:
     wall: float  # seconds, import only (pool start-up excluded)
@@ -274,6 +312,7 @@ class RunResult:
     stored: int
     main_cpu: float = 0.0  # seconds of CPU of this process alone (the single writer)
     threads: dict[str, float] = field(default_factory=dict)  # its CPU seconds by thread
+    busy: str = ""  # BusyCores.summary
 
 
 def ingest_once(
@@ -297,7 +336,11 @@ def ingest_once(
         if pool:  # start the workers (and build their extractors) before the clock runs
             pool.process(list(iter_entries(SynthConfig(articles=4 * workers * 8, sources=1))))
             worker_cpu0 = pool.cpu_seconds()
-        with instrumented(clock) if clock else ExitStack(), ThreadCPU() as threads:
+        with (
+            instrumented(clock) if clock else ExitStack(),
+            ThreadCPU() as threads,
+            BusyCores(pool) as busy,
+        ):
             t0, c0 = time.perf_counter(), time.process_time()
             reports = import_files(paths, ingestor)
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -313,7 +356,11 @@ def ingest_once(
     failed = [r for r in reports if r.error]
     if failed:
         raise SystemExit(f"import failed: {failed[0].line()}")
-    return RunResult(wall, cpu, stored, main_cpu, threads.seconds())
+    return RunResult(wall, cpu, stored, main_cpu, threads.seconds(), busy.summary(_cores()))
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def floors(paths: list[Path], items: int) -> dict[str, float]:
@@ -370,6 +417,7 @@ def run(args: argparse.Namespace) -> None:
                   f"{unit}/s, CPU {cpu_ms[-1]:.2f} ms/{unit[:-1]} "
                   f"(main process {main_ms[-1]:.2f})")  # fmt: skip
             print(f"  main process by thread, ms/{unit[:-1]}: {thread_shares(r)}")
+            print(f"  busy cores: {r.cpu / r.wall:.2f} of {_cores()} on average; {r.busy}")
             print(f"  main-process garbage collection: "
                   f"{collected.seconds / r.stored * 1e3:.3f} ms/{unit[:-1]} in "
                   f"{collected.collections} collections, thresholds {gc.get_threshold()}")  # fmt: skip
