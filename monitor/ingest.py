@@ -28,7 +28,6 @@ from monitor.fetchlog import FetchRecord, IngestResult  # noqa: F401 (re-exporte
 from monitor.models import PARAGRAPH_SEPARATOR, CleanedArticle, FeedEntry
 from monitor.parallel import Pending, ProcessPool, fewer_collections
 from monitor.pipeline import (
-    _KEYED_REMOVALS,
     CleanedEntry,
     ProcessedArticle,
     clean_only,
@@ -817,13 +816,7 @@ def _touched_by(
     """`pipeline.touched_by` of a paragraph list ``keyed`` holds, with its keys: those a
     worker made never went through `learned.paragraph_key`'s cache, and keying them again
     here is what shipping them saved."""
-    if keyed.collided:
-        return touched_by(cleaned, keys)
-    key_of = keyed.key_of
-    return any(key_of(p) in keys for p in cleaned.paragraphs) or any(
-        r.reason.startswith(_KEYED_REMOVALS) and learned_mod.paragraph_key(r.text) in keys
-        for r in cleaned.removed
-    )
+    return touched_by(cleaned, keys) if keyed.collided else touched_by(cleaned, keys, keyed.key_of)
 
 
 def _sketch_for(p: ProcessedArticle, num_perm: int) -> Sketch:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 
@@ -122,15 +122,21 @@ def analyse_many(
 _KEYED_REMOVALS = ("duplicate-of-", "near-duplicate-of-")
 
 
-def touched_by(cleaned: CleanedArticle, keys: frozenset[str]) -> bool:
+def touched_by(
+    cleaned: CleanedArticle,
+    keys: frozenset[str],
+    kept_key: Callable[[str], str] = learned_mod.paragraph_key,
+) -> bool:
     """Would cleaning again with ``keys`` added to the learned set change ``cleaned``?
 
     Learned keys are checked after headline and rule matches, before (near-)duplicates: a
     new key can only turn a kept paragraph, or one dropped as a (near-)duplicate, into
-    learned boilerplate. Articles with neither are cleaned exactly as before."""
+    learned boilerplate. Articles with neither are cleaned exactly as before. ``kept_key``
+    keys the kept paragraphs (== `learned.paragraph_key`; e.g. a lookup of keys made
+    already)."""
     if not keys:
         return False
     key = learned_mod.paragraph_key
-    return any(key(p) in keys for p in cleaned.paragraphs) or any(
+    return any(kept_key(p) in keys for p in cleaned.paragraphs) or any(
         r.reason.startswith(_KEYED_REMOVALS) and key(r.text) in keys for r in cleaned.removed
     )
