@@ -11,7 +11,7 @@ from monitor import clean
 from monitor import learned as learned_mod
 from monitor.extract import Extractor
 from monitor.models import CleanedArticle, Extraction, FeedEntry
-from monitor.stories import Sketch, sketch
+from monitor.stories import Sketch, sketch, sketch_many
 
 
 @dataclass(frozen=True)
@@ -111,11 +111,12 @@ def analyse_many(
     items: Sequence[tuple[str, datetime]], extractor: Extractor
 ) -> list[tuple[Extraction, Sketch]]:
     """``[analyse(text, published, extractor) for text, published in items]``, stage by
-    stage (``Extractor.extract_many``, then every sketch): the same results; each stage's
-    code and tables stay in the caches from one text to the next, so a pool worker's chunk
-    costs less CPU than article by article."""
+    stage (``Extractor.extract_many``, then ``stories.sketch_many``): the same results; each
+    stage's code and tables stay in the caches from one text to the next, and the sketches'
+    numpy steps run once per block of texts, so a pool worker's chunk costs less CPU than
+    article by article."""
     extractions = extractor.extract_many([(text, published.date()) for text, published in items])
-    sketches = [sketch(text) for text, _ in items]
+    sketches = sketch_many([text for text, _ in items])
     return list(zip(extractions, sketches, strict=True))
 
 
