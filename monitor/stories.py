@@ -106,8 +106,17 @@ def _char_map(ch: str) -> bytes:
     return mapped
 
 
+# Curly quotes and the apostrophe, non-word characters found in most news texts, become
+# spaces in the str before the encoding: a one-character str.replace is ~4x cheaper than
+# replacing their 3-byte UTF-8 in the bytes (~4 us each per synth text, ~12 quotes).
+_SPACED_FIRST = ("\u201c", "\u201d", "\u2019")
+
+
 def _joined_words(text: str) -> bytes:
     """``" ".join(_tokens(text))`` encoded as UTF-8 (lone surrogates passed through)."""
+    for ch in _SPACED_FIRST:
+        if ch in text:
+            text = text.replace(ch, " ")
     data = text.encode("utf-8", "surrogatepass").translate(_ASCII_MAP)
     others = data.translate(None, _ASCII_BYTES)  # the non-ASCII characters' bytes, in order
     if others:
