@@ -6,8 +6,10 @@ DuckDB allows one read-write process; inside it, every thread works on its own `
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ import pyarrow as pa
 
 from monitor import sql
 from monitor.stored_ids import StoredIds
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -176,6 +180,9 @@ def migrate(con: duckdb.DuckDBPyConnection, path: Path | str = "") -> int:
 
 
 def _apply(con: duckdb.DuckDBPyConnection, version: int, file: Path) -> None:
+    # (some rebuild a table: 011 takes ~2 minutes at 1M stored articles; say why we wait)
+    log.info("applying schema migration %s", file.name)
+    started = time.monotonic()
     con.execute("BEGIN")
     try:
         con.execute(
@@ -188,6 +195,7 @@ def _apply(con: duckdb.DuckDBPyConnection, version: int, file: Path) -> None:
     except Exception:
         con.execute("ROLLBACK")
         raise
+    log.info("schema migration %s applied in %.1f s", file.name, time.monotonic() - started)
 
 
 def open_store(
