@@ -196,6 +196,11 @@ class _Writer:
             raise
 
     @property
+    def failed(self) -> bool:
+        """A write failed (whether or not its error was collected)."""
+        return self._failed
+
+    @property
     def queued(self) -> int:
         return len(self._queue)
 
@@ -379,6 +384,8 @@ class Ingestor:
             raise
         finally:
             self._committed(writer.close())  # (the caller stopped early)
+            if writer.failed:  # (also when its error was only logged, by close)
+                self._recent.forget()  # what the failed write left is read from the store again
         self.catch_up()  # (when the last group was already written)
         self.compact()
 
