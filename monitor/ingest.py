@@ -164,7 +164,6 @@ class _Writer:
     or in the caller's thread. Up to ``depth`` groups may wait (see WRITE_QUEUE_GROUPS)."""
 
     def __init__(self, threaded: bool, depth: int = 1) -> None:
-        self.threaded = threaded
         self.depth = max(1, depth)
         self._executor = ThreadPoolExecutor(1, "ingest-writer") if threaded else None
         self._queue: deque[tuple[Future, list[_Ready], set[str]]] = deque()
