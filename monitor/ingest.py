@@ -75,9 +75,19 @@ PROBE_IDS = 128
 PROBE_TIERS = (16, 32, 64, PROBE_IDS)
 DERIVE_EVERY_S = 60.0
 # Articles written between two checkpoints that merge thinned row groups (store.VACUUM_TASKS:
-# the others do not): the checkpoints of a derive step's commit and one right after it, when
-# the derived tables' deletes of that step are committed.
+# the others do not). The merge comes at the end of an ingest call, around its compaction (whose
+# deletes thin the derived tables), once this many articles were written since the last one;
+# never in the middle of a call. A merging checkpoint merges every table's part-filled row
+# groups, and each automatic checkpoint leaves one such group per table (~4,000 articles'
+# rows at CHECKPOINT_THRESHOLD): merging every 5,000 articles within a long import rewrote the
+# articles table's newest group again and again until it held 122,880 rows (its text is most
+# of a merge's cost). A 100k day (round 16, /work/notes/r16/trace2.py): merging every 5,000
+# cost 22.7 s of CPU in 16 checkpoints; once, at the end, 11.6 s on a machine 1.36x slower.
 VACUUM_EVERY_ITEMS = 5_000
+# Articles written between two merges of the day tables within a long ingest call: every
+# derive step appends a row per day key (aggregates.append), and the call's compaction at its
+# end merges them; a long call also merges them on the way (aggregates.compact, days only).
+COMPACT_DAYS_EVERY_ITEMS = 5_000
 # Groups an `ingest_many` call may hand the writer thread before the first of them is
 # committed. With one, the pool ran dry whenever a write took long (a derive step, a COMMIT
 # that checkpoints, a vacuuming CHECKPOINT of ~0.5-1.5 s): this process waited for that
@@ -264,6 +274,7 @@ class Ingestor:
     _pending: int = 0  # rows in derive_pending (this process is the only writer)
     _derived_at: float = field(default_factory=time.monotonic)
     _unvacuumed: int = 0  # articles written since the last merging checkpoint
+    _days_unmerged: int = 0  # articles written since the day tables were last merged
     # Every pending id is a new article (never counted, none an update): the derive step
     # appends (aggregates.append) instead of recomputing (refresh). Not known for ids a
     # killed process left pending (set in __post_init__).
@@ -392,14 +403,21 @@ class Ingestor:
         """Merge the pre-aggregate rows the derive steps appended since the last time (one
         row per key: aggregates.compact), in a transaction of its own. At the end of every
         ingest call, not in every derive step: merging a day's keys at each step would read
-        the day's rows again, as the recompute did."""
+        the day's rows again, as the recompute did. Once VACUUM_EVERY_ITEMS articles were
+        written since the last time, the checkpoints of this commit and one after it merge
+        thinned row groups (Store.vacuuming)."""
         span = self._uncompacted
-        if not span:
+        merge = self._unvacuumed >= VACUUM_EVERY_ITEMS
+        if not span and not merge:
             return
-        with self.store.transaction() as cur:
-            aggregates.compact(cur, span.lo, span.hi)
-            sql.execute(cur, "agg_uncompacted_clear")
-        self._uncompacted = aggregates.Span()
+        with self.store.vacuuming() if merge else nullcontext():
+            if span:
+                with self.store.transaction() as cur:
+                    aggregates.compact(cur, span.lo, span.hi)
+                    sql.execute(cur, "agg_uncompacted_clear")
+                self._uncompacted = aggregates.Span()
+        if merge:
+            self._unvacuumed = 0
 
     def _add_to_group(self, group: list[_Ready], work: _Work, inflight, limit: int, writer):
         feeds = work.feeds
@@ -682,8 +700,8 @@ class Ingestor:
         # which an append step after it would count a second time.
         derive = derive or bool(updated)
         append = self._appendable and not updated
-        merge = derive and self._unvacuumed + len(processed) >= VACUUM_EVERY_ITEMS
-        with self.store.vacuuming() if merge else nullcontext(), self.store.transaction() as cur:
+        merge_days = derive and self._days_unmerged + len(processed) >= COMPACT_DAYS_EVERY_ITEMS
+        with self.store.transaction() as cur:
             # the derive step sees an updated article only where it is now: the cells it
             # leaves (another hour, another story's copies) are recomputed here
             left = aggregates.cells_of(cur, updated) if updated else None
@@ -702,7 +720,7 @@ class Ingestor:
                     sql.execute(cur, "agg_uncompacted_add", lo=span.lo, hi=span.hi)
                 # appended rows are merged at the end of every ingest call; the day tables
                 # get a row per key at every step, so a long call also merges them here
-                if merge and append:
+                if merge_days and append:
                     aggregates.compact(
                         cur, self._uncompacted.lo, self._uncompacted.hi, days_only=True
                     )
@@ -720,7 +738,8 @@ class Ingestor:
             self._appendable = True
         else:
             self._pending += len(written)
-        self._unvacuumed = 0 if merge else self._unvacuumed + len(written)
+        self._days_unmerged = 0 if merge_days else self._days_unmerged + len(written)
+        self._unvacuumed += len(written)
         for s in saved:  # only once committed: a rolled-back batch stored nothing
             if s is not None:
                 self._learn_state.setdefault(s[0], _LearnState()).persisted = s[1]

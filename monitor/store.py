@@ -86,9 +86,10 @@ CHECKPOINT_THRESHOLD = "64MB"
 # Round 9, one derive-sized transaction on a 20k-article store, then CHECKPOINT: 1.5-1.7 s of
 # CPU at 100 tasks, 0.78-0.84 at 1-5, 0.21 at 0. So the writer's automatic checkpoints
 # (inside a COMMIT) merge nothing (a fully deleted row group is still dropped), and the
-# ingestor lets the checkpoints of a derive step's commit merge, and takes one right after it,
-# every VACUUM_EVERY_ITEMS articles (`Store.vacuuming`, monitor/ingest.py), which bounds the
-# deleted rows the derive's scans step over.
+# ingestor lets the checkpoints of an ingest call's closing compaction merge, and takes one
+# right after it, once VACUUM_EVERY_ITEMS articles were written since the last time
+# (`Store.vacuuming`, monitor/ingest.py), which bounds the deleted rows the derive's scans
+# step over.
 VACUUM_TASKS = 100
 
 # DuckDB worker threads for a process that only writes: the poller or an import run from the

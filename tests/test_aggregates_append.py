@@ -211,7 +211,7 @@ def test_grouped_ingest_with_updates_equals_a_rebuild(tmp_path, monkeypatch, see
     over cells holding appended rows not yet merged; the others append. Before the call's
     compaction the sums per key equal a rebuild's, after it the rows do."""
     monkeypatch.setattr(ingest_mod, "DERIVE_EVERY_ITEMS", every)
-    monkeypatch.setattr(ingest_mod, "VACUUM_EVERY_ITEMS", 100)  # merge the days meanwhile
+    monkeypatch.setattr(ingest_mod, "COMPACT_DAYS_EVERY_ITEMS", 100)  # merge the days meanwhile
     db = tmp_path / "m.duckdb"
     store = open_store(db)
     try:
@@ -229,9 +229,9 @@ def test_grouped_ingest_with_updates_equals_a_rebuild(tmp_path, monkeypatch, see
 
 def test_many_append_steps_in_one_call_sum_to_a_rebuild(tmp_path, monkeypatch, seen):
     """No update: every derive step of the call appends (a row per day key per step), the
-    day tables merged at the merging checkpoints' cadence, the rest at the call's end."""
+    day tables merged at COMPACT_DAYS_EVERY_ITEMS' cadence, the rest at the call's end."""
     monkeypatch.setattr(ingest_mod, "DERIVE_EVERY_ITEMS", 30)
-    monkeypatch.setattr(ingest_mod, "VACUUM_EVERY_ITEMS", 90)
+    monkeypatch.setattr(ingest_mod, "COMPACT_DAYS_EVERY_ITEMS", 90)
     db = tmp_path / "m.duckdb"
     store = open_store(db)
     try:

@@ -266,19 +266,20 @@ def _write(run: _Run, op: str, n: int, group: int, pick: Pick) -> None:
 @given(
     ops=st.lists(st.tuples(OPS, st.integers(4, 12), st.integers(3, 8)), min_size=2, max_size=4),
     derive_every=st.integers(2, 8),
-    vacuum_every=st.sampled_from([5_000, 7, 12]),
+    days_every=st.sampled_from([5_000, 7, 12]),
     data=st.data(),
 )
 def test_appended_aggregates_equal_a_rebuild(
-    tmp_path_factory, extractor, ops, derive_every, vacuum_every, data
+    tmp_path_factory, extractor, ops, derive_every, days_every, data
 ):
     db = tmp_path_factory.mktemp("props") / "m.duckdb"
     store = open_store(db)
     try:
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(ingest_mod, "DERIVE_EVERY_ITEMS", derive_every)
-            # small: the day tables are also merged within a call (at the merging checkpoints)
-            mp.setattr(ingest_mod, "VACUUM_EVERY_ITEMS", vacuum_every)
+            # small: the day tables are also merged within a call
+            mp.setattr(ingest_mod, "COMPACT_DAYS_EVERY_ITEMS", days_every)
+            mp.setattr(ingest_mod, "VACUUM_EVERY_ITEMS", days_every)  # and merging checkpoints
             ingestor = Ingestor(store, extractor, Settings(db_path=db))
             run = _Run(store, ingestor, extractor)
             for op, n, group in [("new", 12, 4), *ops]:
@@ -294,6 +295,7 @@ def test_every_kind_of_step_in_one_sequence(tmp_path, extractor, monkeypatch) ->
     corpus exercises what the drawn sequences rely on: keys holding several rows between
     derives, stories of three copies and more, quoted syndicated stories."""
     monkeypatch.setattr(ingest_mod, "DERIVE_EVERY_ITEMS", 3)
+    monkeypatch.setattr(ingest_mod, "COMPACT_DAYS_EVERY_ITEMS", 10)
     monkeypatch.setattr(ingest_mod, "VACUUM_EVERY_ITEMS", 10)
     db = tmp_path / "m.duckdb"
     store = open_store(db)

@@ -1,6 +1,7 @@
 """The writer's checkpoint policy (store.VACUUM_TASKS, ingest.VACUUM_EVERY_ITEMS): automatic
-checkpoints merge no thinned row groups, a `Store.vacuuming` block's do, and an ingest that takes
-such checkpoints stores the same rows as one that does not."""
+checkpoints merge no thinned row groups, a `Store.vacuuming` block's do, an ingest call merges at
+its end (never in the middle), and an ingest that takes such checkpoints stores the same rows as
+one that does not."""
 
 from __future__ import annotations
 
@@ -47,32 +48,35 @@ def test_only_checkpoints_in_a_vacuuming_block_merge_thinned_row_groups(tmp_path
         store.close()
 
 
-def _ingest(db: Path, monkeypatch, vacuum_every: int) -> int:
-    """ingest_many of the pipeline test's batches (updates included), deriving every 120
-    articles; returns how many merging checkpoints ran."""
+def _ingest(db: Path, monkeypatch, vacuum_every: int, calls: int = 3) -> int:
+    """The pipeline test's batches (updates included) in `calls` ingest_many calls, deriving
+    every 120 articles; returns how many merging checkpoints ran."""
     monkeypatch.setattr(ingest_mod, "DERIVE_EVERY_ITEMS", 120)
     monkeypatch.setattr(ingest_mod, "VACUUM_EVERY_ITEMS", vacuum_every)
-    calls = []
+    merges = []
     vacuuming = store_mod.Store.vacuuming
 
     def counted(self):
-        calls.append(self)
+        merges.append(self)
         return vacuuming(self)
 
     monkeypatch.setattr(store_mod.Store, "vacuuming", counted)
     store = open_store(db)
     try:
         ingestor = Ingestor(store, ExtractorSpec().build(), Settings(db_path=db))
-        for _ in ingestor.ingest_many(_batches(), group_items=50):
-            pass
-        return len(calls)
+        batches = list(_batches())
+        for k in range(calls):  # (in order: later batches update earlier ones)
+            part = batches[k * len(batches) // calls : (k + 1) * len(batches) // calls]
+            for _ in ingestor.ingest_many(part, group_items=50):
+                pass
+        return len(merges)
     finally:
         store.close()
 
 
 def test_an_ingest_with_merging_checkpoints_stores_the_same_rows(tmp_path, monkeypatch) -> None:
     merged, plain = tmp_path / "merged.duckdb", tmp_path / "plain.duckdb"
-    assert _ingest(merged, monkeypatch, vacuum_every=1) >= 2  # after every derive step
+    assert _ingest(merged, monkeypatch, vacuum_every=1) == 3  # at the end of every call
     assert _ingest(plain, monkeypatch, vacuum_every=10**9) == 0
     assert _dump(merged) == _dump(plain)
     got = {}
@@ -84,3 +88,11 @@ def test_an_ingest_with_merging_checkpoints_stores_the_same_rows(tmp_path, monke
             store.close()
     assert got[merged] == got[plain]
     _assert_exact(merged)
+
+
+def test_a_long_ingest_call_merges_once_at_its_end(tmp_path, monkeypatch) -> None:
+    """Merging within a call rewrote the newest row groups again at every merge (the articles'
+    text most of all): one call, several derive steps, one merge."""
+    db = tmp_path / "one.duckdb"
+    assert _ingest(db, monkeypatch, vacuum_every=1, calls=1) == 1
+    _assert_exact(db)
