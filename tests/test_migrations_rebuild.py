@@ -1,5 +1,6 @@
-"""Migration 011 (articles.raw_content stored with ZSTD) keeps every article row, in storage
-order, with its primary key; new rows' raw_content is then checkpointed as ZSTD."""
+"""The migrations that rebuild `articles` to change a column's compression (011: raw_content
+ZSTD; 012: text uncompressed) keep every article row, in storage order, with its primary key;
+new rows are then checkpointed with the column's new compression."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ def _rows(con) -> list[tuple]:
     return con.execute("SELECT rowid, * FROM articles ORDER BY rowid").fetchall()
 
 
-def _at_010(path: Path) -> None:
+def _at(path: Path, last: int) -> None:
     con = duckdb.connect(str(path))
     try:
         for version, file in migrations():
-            if version <= 10:
+            if version <= last:
                 store_mod._apply(con, version, file)
         for i, e in enumerate(iter_entries(SynthConfig(articles=300, sources=5))):
             con.execute(
@@ -40,9 +41,15 @@ def _at_010(path: Path) -> None:
         con.close()
 
 
-def test_011_keeps_the_rows_their_order_and_the_key(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("version", "column", "compression"),
+    [(11, "raw_content", "ZSTD"), (12, "text", "Uncompressed")],
+)
+def test_the_rebuild_keeps_the_rows_their_order_and_the_key(
+    tmp_path: Path, version: int, column: str, compression: str
+) -> None:
     db = tmp_path / "s.duckdb"
-    _at_010(db)
+    _at(db, version - 1)
     con = duckdb.connect(str(db))
     before = [r[1:] for r in _rows(con)]
     con.close()
@@ -55,8 +62,9 @@ def test_011_keeps_the_rows_their_order_and_the_key(tmp_path: Path) -> None:
         store.con.execute("CHECKPOINT")
         kinds = store.con.execute(
             "SELECT DISTINCT compression FROM pragma_storage_info('articles') "
-            "WHERE column_name = 'raw_content' AND segment_type = 'VARCHAR'"
+            "WHERE column_name = ? AND segment_type = 'VARCHAR'",
+            [column],
         ).fetchall()
-        assert ("ZSTD",) in kinds
+        assert (compression,) in kinds
     finally:
         store.close()
