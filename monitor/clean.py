@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from html.entities import name2codepoint as _HTML4_ENTITIES
+from itertools import pairwise
 
 import lxml.html
 from lxml import etree
@@ -99,8 +100,10 @@ _NEAR_THRESHOLD = 0.7  # word-bigram Jaccard of digit-folded keys
 def _key_bigrams(key: str) -> frozenset[tuple[str, str]]:
     """The word bigrams of ``key`` (words joined by single spaces: a paragraph key)."""
     # (Held as tuples: "a b" strings from two regex findall passes cost ~40% more to make.)
-    words = key.split(" ")
-    return frozenset(zip(words, words[1:], strict=False))
+    # pairwise gives zip(words, words[1:])'s pairs without copying the list, and without
+    # zip's keyword argument (strict=), which takes the slower call path: 5.9 -> 5.3 us a
+    # key, ~97 -> ~87 us an article (synth, 2,000 articles of ~16 long paragraphs).
+    return frozenset(pairwise(key.split(" ")))
 
 
 _NO_BIGRAMS: frozenset[tuple[str, str]] = frozenset()
