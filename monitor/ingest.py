@@ -66,7 +66,11 @@ RELEARN_EVERY = 100
 # memory_limit (bench_memory --prefill). Each extra 1,000 adds ~65 MB to the poller's peak
 # RSS (BENCHMARKS.md, round 9): 2,000 peaked at 1,375 MB at 1.21M stored, 3,000 at 1,454,
 # too close to the 1.5 GB target; 2,000 saves ~0.2 CPU ms/item of the writer's at 20k.
-DERIVE_EVERY_ITEMS = 2_000
+# Round 16: with the keyword index written in chunks and the merges at the end of a call,
+# 4,000 peaked at 1,231 MB at 1.21M stored (2,000 in round 15: 1,225), and an import's step
+# reads the day's cells, so fewer steps cost less: a 100k day, aggregates.append 14.3 -> 10.4
+# s CPU, the main process 99.7 -> 93.3 s (/work/notes/r16/trace2.py, DER=2000 vs 4000).
+DERIVE_EVERY_ITEMS = 4_000
 # Ids per probe of the stored hashes: the size of article_hashes.sql's constant IN list.
 PROBE_IDS = 128
 # A shorter chunk is probed with the smallest of these lists that holds it

@@ -30,7 +30,7 @@ REBUILD_CHUNK = 50_000  # articles per postings block in `rebuild`
 # Articles per terms_add_postings statement in `refresh` and `backfill`. The statement's
 # memory grows with the articles it tokenises (~250 distinct pieces per article): one
 # refresh of 100k pending ids ran out of DuckDB's 512 MB in it (BENCHMARKS.md, round 9,
-# "What is left" 5). A derive step (DERIVE_EVERY_ITEMS, 2,000) is one chunk, so the
+# "What is left" 5). A derive step (DERIVE_EVERY_ITEMS, 4,000) is one chunk, so the
 # ingestor's usual path is unchanged; a larger set is located without its text and read
 # chunk by chunk, so neither DuckDB nor this process holds all of it at once.
 INDEX_CHUNK = 5_000
