@@ -85,8 +85,9 @@ DERIVE_EVERY_S = 60.0
 # groups, and each automatic checkpoint leaves one such group per table (~4,000 articles'
 # rows at CHECKPOINT_THRESHOLD): merging every 5,000 articles within a long import rewrote the
 # articles table's newest group again and again until it held 122,880 rows (its text is most
-# of a merge's cost). A 100k day (round 16, /work/notes/r16/trace2.py): merging every 5,000
-# cost 22.7 s of CPU in 16 checkpoints; once, at the end, 11.6 s on a machine 1.36x slower.
+# of a merge's cost), and stalled the writer, so the pool, for 1.7-3.6 s each time. A 100k
+# day (round 16, /work/notes/r16/trace2.py): 16 mid-call merges cost 22.7 s of CPU, the one
+# at the end 7-9 s, after the pool is done; the import ends with every table merged.
 VACUUM_EVERY_ITEMS = 5_000
 # Articles written between two merges of the day tables within a long ingest call: every
 # derive step appends a row per day key (aggregates.append), and the call's compaction at its
