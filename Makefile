@@ -7,17 +7,22 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test lint format constraints clean-venv
+.PHONY: run test lint format constraints clean-venv speedups
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+# Compiles the ingest path with Cython (speedups.py; nothing to do when up to date). Optional:
+# without a C compiler the same modules run as plain Python.
+speedups: $(STAMP)
+	$(PY) speedups.py build || echo "warning: speedups.py could not compile; running plain Python"
+
+run: $(STAMP) speedups
 	$(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) speedups
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
@@ -34,3 +39,4 @@ constraints: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+	python3 speedups.py clean

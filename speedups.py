@@ -1,0 +1,120 @@
+"""Compile the ingest path's modules with Cython (optional; the same source runs uncompiled).
+
+    python speedups.py build    # compile what changed (nothing when up to date), in place
+    python speedups.py clean    # remove the compiled modules: plain Python again
+
+The modules stay plain Python: Cython compiles them unchanged, without type declarations,
+and the result computes the same values (tests/test_speedups.py compares both on the worker
+path and the seed page). What it saves is the interpreter's overhead: ~10-15% of an
+import's CPU (BENCHMARKS.md, round 17). `make run` and `make test` build them; a machine
+without a C compiler gets a warning and runs the plain modules.
+
+Each build writes monitor/_compiled.json, the SHA-256 of every compiled module's source. On
+import, `monitor` compares it with the sources and loads the source of any module edited
+since (with a warning), so a stale binary never runs; MONITOR_PURE_PYTHON=1 loads every
+module from source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+MANIFEST = ROOT / "monitor" / "_compiled.json"
+BUILD_DIR = ROOT / ".build" / "cython"
+# The modules an ingest spends its CPU in: the pool workers' (parse, clean, extract, sketch)
+# and the writer's (rows, stories, learned keys, the ingestor). Package __init__ modules
+# stay uncompiled (monitor/__init__.py decides which binaries may load).
+MODULES = (
+    "monitor/aggregates.py",
+    "monitor/boilerplate.py",
+    "monitor/clean.py",
+    "monitor/extract/countries.py",
+    "monitor/extract/officials.py",
+    "monitor/extract/quotes.py",
+    "monitor/fastfeed.py",
+    "monitor/ingest.py",
+    "monitor/learned.py",
+    "monitor/models.py",
+    "monitor/parallel.py",
+    "monitor/parse.py",
+    "monitor/pipeline.py",
+    "monitor/rows.py",
+    "monitor/stories.py",
+    "monitor/terms.py",
+)
+
+
+def module_name(path: str) -> str:
+    return path.removesuffix(".py").replace("/", ".")
+
+
+def source_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def binary_of(path: Path) -> Path:
+    return path.with_name(path.stem + sysconfig.get_config_var("EXT_SUFFIX"))
+
+
+def manifest() -> dict[str, str]:
+    return {module_name(p): source_digest(ROOT / p) for p in MODULES}
+
+
+def up_to_date() -> bool:
+    try:
+        built = json.loads(MANIFEST.read_text())
+    except (OSError, ValueError):
+        return False
+    return built == manifest() and all(binary_of(ROOT / p).exists() for p in MODULES)
+
+
+def build() -> None:
+    if up_to_date():
+        print("speedups: compiled modules are up to date")
+        return
+    from Cython.Build import cythonize  # build-time only
+    from setuptools import Extension
+    from setuptools.dist import Distribution
+
+    MANIFEST.unlink(missing_ok=True)  # no manifest while binaries and sources may disagree
+    extensions = [Extension(module_name(p), [p]) for p in MODULES]
+    modules = cythonize(
+        extensions,
+        # annotations stay hints: typed, Cython would check (and convert: float → C double)
+        # arguments that plain Python passes through unchanged
+        compiler_directives={"language_level": 3, "annotation_typing": False},
+        build_dir=str(BUILD_DIR),
+        nthreads=2,
+        quiet=True,
+    )
+    dist = Distribution({"name": "monitor-speedups", "ext_modules": modules})
+    command = dist.get_command_obj("build_ext")
+    command.inplace, command.parallel = True, 2
+    command.build_temp = str(BUILD_DIR / "temp")
+    dist.run_command("build_ext")
+    MANIFEST.write_text(json.dumps(manifest(), indent=1, sort_keys=True) + "\n")
+    print(f"speedups: compiled {len(MODULES)} modules")
+
+
+def clean() -> None:
+    MANIFEST.unlink(missing_ok=True)
+    for p in MODULES:
+        binary_of(ROOT / p).unlink(missing_ok=True)
+    shutil.rmtree(BUILD_DIR, ignore_errors=True)
+    print("speedups: removed the compiled modules")
+
+
+if __name__ == "__main__":
+    actions = {"build": build, "clean": clean}
+    if len(sys.argv) != 2 or sys.argv[1] not in actions:
+        sys.exit(f"usage: {sys.argv[0]} build|clean")
+    import os
+
+    os.chdir(ROOT)  # setuptools resolves the sources relative to the working directory
+    actions[sys.argv[1]]()

@@ -1,0 +1,71 @@
+"""The compiled ingest path (speedups.py): same results as plain Python, and never stale."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = ROOT / "monitor" / "_compiled.json"
+DIGEST = Path(__file__).with_name("speedups_digest.py")
+
+needs_compiled = pytest.mark.skipif(
+    not MANIFEST.exists() and not os.environ.get("MONITOR_EXPECT_COMPILED"),
+    reason="the compiled modules are not built (python speedups.py build)",
+)
+
+
+def _run(code_or_script: list[str], root: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(root)}
+    environment.pop("MONITOR_PURE_PYTHON", None)
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, *code_or_script],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def _digest(**env: str) -> dict:
+    done = _run([str(DIGEST), "160"], **env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@needs_compiled
+def test_ci_builds_the_compiled_modules() -> None:
+    """CI (MONITOR_EXPECT_COMPILED) must test the modules the benchmarks run."""
+    assert MANIFEST.exists(), "speedups.py build did not run or failed"
+
+
+@needs_compiled
+def test_compiled_and_plain_modules_compute_the_same() -> None:
+    compiled, plain = _digest(), _digest(MONITOR_PURE_PYTHON="1")
+    assert set(compiled.pop("loaded_from").values()) != {".py"}
+    assert set(plain.pop("loaded_from").values()) == {".py"}
+    assert compiled == plain
+
+
+@needs_compiled
+def test_a_module_edited_after_the_build_loads_from_its_source(tmp_path) -> None:
+    copy = tmp_path / "tree"
+    shutil.copytree(ROOT / "monitor", copy / "monitor")
+    shutil.copytree(ROOT / "queries", copy / "queries")
+    probe = "import monitor.clean as c, monitor.rows as r; print(c.__file__, r.__file__)"
+    assert _run(["-c", probe], copy).stdout.split()[0].endswith(".so")
+    source = copy / "monitor" / "clean.py"
+    source.write_text(source.read_text() + "\nEDITED = True\n")
+    done = _run(["-W", "always", "-c", probe], copy)
+    clean_file, rows_file = done.stdout.split()
+    assert clean_file.endswith("clean.py") and rows_file.endswith(".so")
+    assert "older than their source" in done.stderr and "monitor.clean" in done.stderr
