@@ -63,26 +63,47 @@ def binary_of(path: Path) -> Path:
 
 
 def manifest() -> dict[str, str]:
-    return {module_name(p): source_digest(ROOT / p) for p in MODULES}
+    """Each module's source digest, and under "_build" this script's and Cython's (what
+    else decides the binaries: a changed directive or compiler rebuilds them all)."""
+    from Cython import __version__ as cython_version
+
+    build = f"{source_digest(Path(__file__))} cython {cython_version}"
+    return {"_build": build} | {module_name(p): source_digest(ROOT / p) for p in MODULES}
+
+
+def built() -> dict[str, str]:
+    try:
+        return json.loads(MANIFEST.read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def up_to_date() -> bool:
-    try:
-        built = json.loads(MANIFEST.read_text())
-    except (OSError, ValueError):
-        return False
-    return built == manifest() and all(binary_of(ROOT / p).exists() for p in MODULES)
+    return built() == manifest() and all(binary_of(ROOT / p).exists() for p in MODULES)
 
 
 def build() -> None:
     if up_to_date():
         print("speedups: compiled modules are up to date")
         return
+    # Cython and build_ext redo only what is older than its source; a new directive or
+    # Cython version must redo everything
+    force = built().get("_build") != manifest()["_build"]
+    MANIFEST.unlink(missing_ok=True)  # no manifest while binaries and sources may disagree
+    try:
+        _compile(force)
+    except BaseException:
+        clean()  # a binary without a manifest entry must not outlive a failed build
+        raise
+    MANIFEST.write_text(json.dumps(manifest(), indent=1, sort_keys=True) + "\n")
+    print(f"speedups: compiled {len(MODULES)} modules")
+
+
+def _compile(force: bool) -> None:
     from Cython.Build import cythonize  # build-time only
     from setuptools import Extension
     from setuptools.dist import Distribution
 
-    MANIFEST.unlink(missing_ok=True)  # no manifest while binaries and sources may disagree
     extensions = [Extension(module_name(p), [p]) for p in MODULES]
     modules = cythonize(
         extensions,
@@ -92,14 +113,13 @@ def build() -> None:
         build_dir=str(BUILD_DIR),
         nthreads=2,
         quiet=True,
+        force=force,
     )
     dist = Distribution({"name": "monitor-speedups", "ext_modules": modules})
     command = dist.get_command_obj("build_ext")
-    command.inplace, command.parallel = True, 2
+    command.inplace, command.parallel, command.force = True, 2, force
     command.build_temp = str(BUILD_DIR / "temp")
     dist.run_command("build_ext")
-    MANIFEST.write_text(json.dumps(manifest(), indent=1, sort_keys=True) + "\n")
-    print(f"speedups: compiled {len(MODULES)} modules")
 
 
 def clean() -> None:

@@ -51,14 +51,18 @@ def _modules_from_source() -> frozenset[str]:
     MONITOR_PURE_PYTHON=1, else those whose source changed since they were compiled."""
     try:
         built: dict[str, str] = json.loads(_MANIFEST.read_text())
-    except FileNotFoundError:
-        return frozenset()
     except (OSError, ValueError) as exc:
-        warnings.warn(f"{_MANIFEST}: unreadable ({exc}); using no compiled module", stacklevel=2)
-        return frozenset(name for name in _compiled_names())
+        # no build, or a failed or interrupted one: binaries without a manifest are unchecked
+        found = frozenset(_compiled_names())
+        if found:
+            warnings.warn(f"{_MANIFEST}: {exc}; loading {sorted(found)} from source", stacklevel=2)
+        return found
+    modules = {name: digest for name, digest in built.items() if not name.startswith("_")}
     if os.environ.get("MONITOR_PURE_PYTHON", "") not in ("", "0"):
-        return frozenset(built)
-    stale = frozenset(name for name, digest in built.items() if _digest(_source_of(name)) != digest)
+        return frozenset(modules)
+    stale = frozenset(
+        name for name, digest in modules.items() if _digest(_source_of(name)) != digest
+    )
     if stale:
         warnings.warn(
             f"compiled modules older than their source, loaded from source: {sorted(stale)} "

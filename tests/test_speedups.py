@@ -69,3 +69,15 @@ def test_a_module_edited_after_the_build_loads_from_its_source(tmp_path) -> None
     clean_file, rows_file = done.stdout.split()
     assert clean_file.endswith("clean.py") and rows_file.endswith(".so")
     assert "older than their source" in done.stderr and "monitor.clean" in done.stderr
+
+
+@needs_compiled
+def test_binaries_without_a_manifest_load_from_source(tmp_path) -> None:
+    """A failed or interrupted build leaves no manifest: its binaries are never trusted."""
+    copy = tmp_path / "tree"
+    shutil.copytree(ROOT / "monitor", copy / "monitor")
+    shutil.copytree(ROOT / "queries", copy / "queries")
+    (copy / "monitor" / "_compiled.json").unlink()
+    done = _run(["-W", "always", "-c", "import monitor.clean as c; print(c.__file__)"], copy)
+    assert done.stdout.strip().endswith("clean.py")
+    assert "loading" in done.stderr and "monitor.clean" in done.stderr
