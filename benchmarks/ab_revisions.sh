@@ -33,6 +33,6 @@ for round in $(seq "${ROUNDS:-2}"); do
     echo "=== $spec, round $round ($(date +%T), load $(cut -d' ' -f1-3 /proc/loadavg))"
     $P -c "import time; t = time.process_time(); sum(range(3 * 10**7)); print(f'calibration {time.process_time() - t:.3f} s CPU')"
     (cd "$DIR/$rev" && PYTHONPATH="$DIR/$rev" $P benchmarks/bench_ingest.py "$@") \
-      | grep -E "^run |by thread|busy cores|^ingest:|^cpu:|^main-process|^floor|^peak"
+      | grep -E "^modules|^run |by thread|busy cores|^ingest:|^cpu:|^main-process|^floor|^peak"
   done
 done

@@ -385,6 +385,19 @@ def summary(values: list[float]) -> str:
     return f"{statistics.median(values):,.0f} (min {min(values):,.0f}, max {max(values):,.0f})"
 
 
+def _modules_line() -> str:
+    """Whether this run's modules are speedups.py's binaries (the pool's workers load the
+    same files): numbers from the two kinds are not comparable."""
+    compiled = [
+        name
+        for name, module in sys.modules.items()
+        if name.startswith("monitor") and str(getattr(module, "__file__", "")).endswith(".so")
+    ]
+    if not compiled:
+        return "modules: plain Python"
+    return f"modules: {len(compiled)} compiled by speedups.py (MONITOR_PURE_PYTHON=1: plain)"
+
+
 def run(args: argparse.Namespace) -> None:
     corpus = Path(tempfile.mkdtemp(prefix="bench-ingest-corpus-"))
     try:
@@ -399,6 +412,7 @@ def run(args: argparse.Namespace) -> None:
               f"batch items={args.batch_items}, duckdb threads={args.duckdb_threads or 'default'}, "
               f"derive every {ingest.DERIVE_EVERY_ITEMS:,} articles, names "
               f"{'per paragraph (rounds 1-11)' if args.per_paragraph_names else 'per article'}")  # fmt: skip
+        print(_modules_line())
         rates, cpu_ms, main_ms, clock = [], [], [], StageClock()
         statement_clock, first_stored = StatementClock(), 0
         first_main_s = 0.0
