@@ -98,6 +98,11 @@ def article_keys(paragraphs: Iterable[str]) -> set[str]:
     return {k for k in map(paragraph_key, paragraphs) if len(k) >= _MIN_KEY_CHARS}
 
 
+# The builtin under a module name of its own: tests make keys collide by replacing it, and a
+# module compiled by speedups.py binds builtins once, at import (a global it looks up).
+_key_hash = hash
+
+
 class BatchKeys:
     """A batch's paragraphs keyed once for a learning pass: per paragraph its key's 64-bit
     hash (None: too short to count), per hash its key. The same dict then gives the hashes
@@ -142,7 +147,7 @@ class BatchKeys:
         return self._name(p, paragraph_key(p))
 
     def _name(self, p: str, key: str) -> int | None:
-        h = hash(key) if len(key) >= _MIN_KEY_CHARS else None
+        h = _key_hash(key) if len(key) >= _MIN_KEY_CHARS else None
         self.hash_of[p] = h
         if h is not None and self.names.setdefault(h, key) != key:
             self.collided = True
@@ -196,7 +201,7 @@ def learn_with_hashes(
         return frozenset()
     names = batch.names
     if any(h not in names for h in passed):
-        names = {**{hash(k): k for k in known}, **names}
+        names = {**{_key_hash(k): k for k in known}, **names}
         if any(h not in names for h in passed):
             return None
     return frozenset(names[h] for h in passed)
