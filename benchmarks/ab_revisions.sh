@@ -3,6 +3,7 @@
 # each change did when the machine's speed drifts (ab_ingest.sh compares one base with HEAD).
 # usage: benchmarks/ab_revisions.sh REV... [-- bench_ingest args...]   (ROUNDS=2 by default)
 # e.g.   benchmarks/ab_revisions.sh 6ff732f 463d949 -- --articles 20000 --runs 1 --workers 2
+# AB_SPEEDUPS=0 skips building the compiled modules (every revision then runs plain Python).
 # Each revision is exported with `git archive` to a scratch directory and run from there.
 # REV@PYTHON runs that revision with another interpreter (a venv with the same requirements),
 # e.g. HEAD@.venv/bin/python HEAD@/tmp/v313/bin/python compares two Pythons on one revision.
@@ -20,8 +21,11 @@ for spec in "${REVS[@]}"; do
   [[ -d $DIR/$rev ]] && continue
   mkdir -p "$DIR/$rev"
   git archive "$rev" | tar -x -C "$DIR/$rev"
-  # a revision with speedups.py runs compiled, as `make` leaves a checkout (round 17 on)
-  if [[ -f $DIR/$rev/speedups.py ]]; then "$DEFAULT_P" "$DIR/$rev/speedups.py" build | tail -1; fi
+  # a revision with speedups.py runs compiled, as `make` leaves a checkout (round 17 on);
+  # AB_SPEEDUPS=0 runs every revision plain (the smoke test: a build takes ~1.5 min)
+  if [[ ${AB_SPEEDUPS:-1} != 0 && -f $DIR/$rev/speedups.py ]]; then
+    "$DEFAULT_P" "$DIR/$rev/speedups.py" build | tail -1
+  fi
 done
 for round in $(seq "${ROUNDS:-2}"); do
   order=("${REVS[@]}")

@@ -104,7 +104,7 @@ def test_ab_ingest_runs_both_versions_in_turn() -> None:
 
 def test_ab_revisions_alternates_and_reverses_the_order() -> None:
     script = BENCH / "ab_revisions.sh"
-    env = {**os.environ, "ROUNDS": "2"}
+    env = {**os.environ, "ROUNDS": "2", "AB_SPEEDUPS": "0"}  # (building: ~1.5 min a revision)
     # two names for the same snapshot: a shallow clone (CI) may have no HEAD~1
     out = subprocess.run(
         ["bash", str(script), "HEAD", "HEAD^{tree}", "--", "--smoke"],
