@@ -38,5 +38,5 @@ constraints: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable | sed '1i # Every package the suite installs, pinned (transitive too). Regenerate: make constraints' > constraints.txt
 
 clean-venv:
+	-$(PY) speedups.py clean
 	rm -rf $(VENV)
-	python3 speedups.py clean
