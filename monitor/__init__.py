@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import sys
+import sysconfig
 import warnings
 from pathlib import Path
 
@@ -73,11 +74,12 @@ def _modules_from_source() -> frozenset[str]:
 
 
 def _compiled_names() -> list[str]:
-    suffixes = (".so", ".pyd")
+    """Modules with a binary this interpreter would load (other Pythons' binaries it never
+    loads, so they need no check)."""
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
     return [
-        ".".join(p.relative_to(_PACKAGE_DIR.parent).with_suffix("").with_suffix("").parts)
-        for p in _PACKAGE_DIR.rglob("*")
-        if p.suffix in suffixes
+        ".".join(p.relative_to(_PACKAGE_DIR.parent).parts).removesuffix(suffix)
+        for p in _PACKAGE_DIR.rglob(f"*{suffix}")
     ]
 
 
