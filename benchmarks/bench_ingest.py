@@ -298,11 +298,27 @@ class BusyCores:
             t, cpu = t2, cpu2
 
     def summary(self, cores: int) -> str:
-        """Seconds spent under ~1.5 of 2 cores busy (for 2 cores), and the idle core-seconds."""
+        """Seconds spent under ~1.5 of 2 cores busy (for 2 cores), the idle core-seconds, and
+        the run split at its tail (`tail_split`)."""
         low = cores - 0.5
         under = sum(self.every for b in self.samples if b < low)
         idle = sum(max(0.0, cores - b) * self.every for b in self.samples)
-        return f"{under:.1f} s under {low:g} cores busy, {idle:.1f} idle core-seconds"
+        body, tail = tail_split(self.samples, low)
+        split = ""
+        if body and tail:
+            split = (
+                f"; before the tail {sum(body) / len(body):.2f} busy, then a tail of "
+                f"{len(tail) * self.every:.1f} s at {sum(tail) / len(tail):.2f}"
+            )
+        return f"{under:.1f} s under {low:g} cores busy, {idle:.1f} idle core-seconds{split}"
+
+
+def tail_split(samples: list[float], low: float) -> tuple[list[float], list[float]]:
+    """The samples up to the last one at or above ``low`` busy cores, and the ones after it:
+    the tail in which the pool has finished and only the main process works (the final
+    derive step, the closing compaction and merge)."""
+    last = max((i for i, b in enumerate(samples) if b >= low), default=-1)
+    return samples[: last + 1], samples[last + 1 :]
 
 
 @dataclass

@@ -146,3 +146,20 @@ def test_corpus_density_smoke_measures_both_synth_corpora(tmp_path) -> None:
     found = dict(re.findall(r"^(.+?): \d+ articles, .*?countries ([\d.]+)", out, re.M))
     assert float(found[f"real ({real})"]) == 2.0, out
     assert float(found["synth, per-article cast"]) < 6 < float(found["synth, rounds 1-11"]), out
+
+
+def test_bench_ingest_splits_a_run_at_its_tail() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from bench_ingest import BusyCores, tail_split
+    finally:
+        sys.path.remove(str(BENCH))
+    samples = [1.9, 1.2, 1.8, 1.6, 1.0, 1.1, 0.4]
+    assert tail_split(samples, 1.5) == ([1.9, 1.2, 1.8, 1.6], [1.0, 1.1, 0.4])
+    assert tail_split([1.0, 0.9], 1.5) == ([], [1.0, 0.9])  # never busy: all tail
+    busy = BusyCores(None, every=0.25)
+    busy.samples = samples
+    summary = busy.summary(2)
+    assert "before the tail 1.62 busy, then a tail of 0.8 s at 0.83" in summary, summary
+    busy.samples = [1.9, 1.8]  # no tail: nothing to split
+    assert "tail" not in busy.summary(2)
