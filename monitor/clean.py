@@ -777,7 +777,7 @@ def _normalise_text_for_html(html: str) -> str:
 
 
 def clean_html_fragment(
-    html: str,
+    html: str | None,
     title: str | None = None,
     learned: frozenset[str] = frozenset(),
     *,
@@ -816,7 +816,7 @@ def _trafilatura(html: str) -> tuple[str | None, str | None, str | None]:
 
 
 def clean_full_page(
-    html: str, learned: frozenset[str] = frozenset(), *, keys: list[str] | None = None
+    html: str | None, learned: frozenset[str] = frozenset(), *, keys: list[str] | None = None
 ) -> CleanedArticle:
     """A full article web page: main text via trafilatura, then the shared pipeline.
     `keys`: as `_filter`'s."""

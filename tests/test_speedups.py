@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -81,3 +82,34 @@ def test_binaries_without_a_manifest_load_from_source(tmp_path) -> None:
     done = _run(["-W", "always", "-c", "import monitor.clean as c; print(c.__file__)"], copy)
     assert done.stdout.strip().endswith("clean.py")
     assert "loading" in done.stderr and "monitor.clean" in done.stderr
+
+
+def _speedups():
+    spec = importlib.util.spec_from_file_location("speedups", ROOT / "speedups.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_typed_modules_are_compiled_ones_and_part_of_the_build_key() -> None:
+    speedups = _speedups()
+    assert speedups.TYPED.issubset(speedups.MODULES)
+    assert speedups.manifest()["_typed"] == sorted(map(speedups.module_name, speedups.TYPED))
+
+
+@needs_compiled
+def test_the_typed_modules_were_built_typed() -> None:
+    """What was built is what TYPED says (a typed module checks its annotated arguments:
+    a str subclass is refused where plain Python takes it)."""
+    speedups = _speedups()
+    assert json.loads(MANIFEST.read_text())["_typed"] == speedups.manifest()["_typed"]
+    probe = (
+        "import monitor.learned as m\n"
+        "class S(str): pass\n"
+        "try:\n    m.paragraph_key(S('x'))\nexcept TypeError:\n    print('typed')\n"
+        "else:\n    print('untyped')\n"
+    )
+    done = _run(["-c", probe])
+    assert done.returncode == 0, done.stderr
+    expected = "typed" if "monitor/learned.py" in speedups.TYPED else "untyped"
+    assert done.stdout.strip() == expected
