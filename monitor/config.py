@@ -92,6 +92,27 @@ def _coerce(value: Any, kind: Any) -> Any:
     return kind(value)
 
 
+class SettingsError(ValueError):
+    """A setting in the TOML file whose value does not fit its type."""
+
+
+def _checked(path: Path, key: str, raw: Any) -> Any:
+    """A file value of a number or flag setting, as its type: an int may stand for a float
+    (TOML writes 1 for 1.0) and a whole float for an int; anything else is refused here,
+    with the file and key, rather than failing (or being truncated) where it is used."""
+    default = getattr(Settings(), key, None)
+    if type(default) is float and type(raw) in (int, float):
+        return float(raw)
+    if type(default) is int and type(raw) is float and raw.is_integer():
+        return int(raw)
+    if type(default) in (int, bool) and type(raw) is not type(default):
+        wanted = "true or false" if type(default) is bool else "a whole number"
+        raise SettingsError(f"{path}: [monitor] {key} = {raw!r} is not {wanted}")
+    if type(default) is float and type(raw) not in (int, float):
+        raise SettingsError(f"{path}: [monitor] {key} = {raw!r} is not a number")
+    return raw
+
+
 def _from_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
@@ -109,7 +130,7 @@ def load_settings(
     values: dict[str, Any] = {}
     for key, raw in _from_file(settings_file).items():
         kind = next((k for n, k in _ENV.values() if n == key), None)
-        values[key] = _coerce(raw, kind) if kind else raw
+        values[key] = _coerce(raw, kind) if kind else _checked(settings_file, key, raw)
     for var, (name, kind) in _ENV.items():
         if env.get(var, "") != "":
             values[name] = _coerce(env[var], kind)

@@ -26,7 +26,7 @@ import pyarrow.compute  # noqa: F401 (pa.compute)
 import streamlit as st
 
 from monitor import export as export_mod
-from monitor.config import Settings, load_settings
+from monitor.config import Settings, SettingsError, load_settings
 from monitor.filters import (
     FilterError,
     Filters,
@@ -501,6 +501,10 @@ def open_context() -> Context | None:
     """Open the runtime, start the background thread, read the filters; None on failure."""
     try:
         runtime = get_runtime()
+    except SettingsError as exc:
+        st.error(f"The dashboard's settings are not valid: {md(exc)}")
+        st.info("Correct that value in monitor.toml (or remove it to use the default).")
+        return None
     except Exception as exc:
         st.error(f"The dashboard cannot open its database: {md(exc)}")
         st.info("Check MONITOR_DB, or stop the other process that holds the database file.")

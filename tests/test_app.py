@@ -176,6 +176,20 @@ def test_empty_database_explains_what_to_do(tmp_path, monkeypatch):
             assert saved is dashboard.get_runtime
 
 
+def test_invalid_settings_file_is_named_on_the_page(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # monitor.toml is read from the working directory
+    (tmp_path / "monitor.toml").write_text("[monitor]\nlearn_min_articles = 4.5\n")
+    monkeypatch.setenv("MONITOR_DB", str(tmp_path / "never.duckdb"))
+    st.cache_resource.clear()
+    try:
+        at = run(AppTest.from_file(APP, default_timeout=60))
+        errors = [e.value.replace("\\", "") for e in at.error]  # (Markdown-escaped)
+        assert any("learn_min_articles = 4.5 is not a whole number" in e for e in errors), errors
+        assert not (tmp_path / "never.duckdb").exists()  # nothing was opened
+    finally:
+        st.cache_resource.clear()
+
+
 @pytest.fixture
 def admin_emails(db):
     """Set the runtime's admin allow-list for one test (MONITOR_ADMIN_EMAILS at start-up)."""
