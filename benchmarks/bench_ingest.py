@@ -314,10 +314,12 @@ class BusyCores:
 
 
 def tail_split(samples: list[float], low: float) -> tuple[list[float], list[float]]:
-    """The samples up to the last one at or above ``low`` busy cores, and the ones after it:
-    the tail in which the pool has finished and only the main process works (the final
-    derive step, the closing compaction and merge)."""
-    last = max((i for i, b in enumerate(samples) if b >= low), default=-1)
+    """The samples up to the last two in a row at or above ``low`` busy cores, and the ones
+    after them: the tail in which the pool has finished and only the main process works (the
+    final derive step, the closing compaction and merge). A single sample above ``low`` in
+    the tail (DuckDB's second thread for a moment) does not end it."""
+    pairs = (i for i in range(1, len(samples)) if min(samples[i - 1], samples[i]) >= low)
+    last = max(pairs, default=-1)
     return samples[: last + 1], samples[last + 1 :]
 
 

@@ -156,6 +156,8 @@ def test_bench_ingest_splits_a_run_at_its_tail() -> None:
         sys.path.remove(str(BENCH))
     samples = [1.9, 1.2, 1.8, 1.6, 1.0, 1.1, 0.4]
     assert tail_split(samples, 1.5) == ([1.9, 1.2, 1.8, 1.6], [1.0, 1.1, 0.4])
+    spiked = [1.9, 1.8, 1.0, 1.7, 1.0, 1.1]  # one busy moment inside the tail
+    assert tail_split(spiked, 1.5) == ([1.9, 1.8], [1.0, 1.7, 1.0, 1.1])
     assert tail_split([1.0, 0.9], 1.5) == ([], [1.0, 0.9])  # never busy: all tail
     busy = BusyCores(None, every=0.25)
     busy.samples = samples
