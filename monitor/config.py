@@ -113,6 +113,15 @@ def _checked(path: Path, key: str, raw: Any) -> Any:
     return raw
 
 
+def _coerced(where: str, raw: Any, kind: Any) -> Any:
+    """`_coerce`, with a failure that names the variable or the file key."""
+    try:
+        return _coerce(raw, kind)
+    except (TypeError, ValueError):
+        wanted = {int: "a whole number", float: "a number"}.get(kind, f"a {kind}")
+        raise SettingsError(f"{where} = {raw!r} is not {wanted}") from None
+
+
 def _from_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
@@ -130,10 +139,11 @@ def load_settings(
     values: dict[str, Any] = {}
     for key, raw in _from_file(settings_file).items():
         kind = next((k for n, k in _ENV.values() if n == key), None)
-        values[key] = _coerce(raw, kind) if kind else _checked(settings_file, key, raw)
+        where = f"{settings_file}: [monitor] {key}"
+        values[key] = _coerced(where, raw, kind) if kind else _checked(settings_file, key, raw)
     for var, (name, kind) in _ENV.items():
         if env.get(var, "") != "":
-            values[name] = _coerce(env[var], kind)
+            values[name] = _coerced(var, env[var], kind)
     if env.get("MONITOR_OFFICIALS"):
         values["officials_paths"] = tuple(
             Path(p) for p in env["MONITOR_OFFICIALS"].split(os.pathsep)

@@ -38,3 +38,16 @@ def test_a_file_value_of_the_wrong_type_names_the_file_and_key(tmp_path, line, m
 def test_other_file_values_pass_unchanged(tmp_path) -> None:
     s = _load(tmp_path, 'duckdb_memory_limit = "1GB"\ndemo_on_empty = false\n')
     assert s.duckdb_memory_limit == "1GB" and s.demo_on_empty is False
+
+
+def test_an_environment_value_of_the_wrong_type_names_the_variable(tmp_path) -> None:
+    with pytest.raises(SettingsError, match=r"MONITOR_POLL_CONCURRENCY = 'eight' is not a whole"):
+        load_settings(env={"MONITOR_POLL_CONCURRENCY": "eight"}, settings_file=tmp_path / "x")
+    with pytest.raises(SettingsError, match=r"MONITOR_HOST_SPACING = '1,5' is not a number"):
+        load_settings(env={"MONITOR_HOST_SPACING": "1,5"}, settings_file=tmp_path / "x")
+    assert load_settings(env={"MONITOR_HOST_SPACING": "1.5"}, settings_file=tmp_path / "x")
+
+
+def test_a_file_value_of_an_environment_setting_names_the_key(tmp_path) -> None:
+    with pytest.raises(SettingsError, match=r"\[monitor\] poll_concurrency = 'many' is not"):
+        _load(tmp_path, 'poll_concurrency = "many"\n')
