@@ -93,23 +93,27 @@ def _coerce(value: Any, kind: Any) -> Any:
 
 
 class SettingsError(ValueError):
-    """A setting in the TOML file whose value does not fit its type."""
+    """A setting (in the TOML file or the environment) whose value does not fit its type."""
+
+
+_WANTED = {int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def _refused(where: str, raw: Any, kind: Any) -> SettingsError:
+    return SettingsError(f"{where} = {raw!r} is not {_WANTED.get(kind, f'a {kind}')}")
 
 
 def _checked(path: Path, key: str, raw: Any) -> Any:
     """A file value of a number or flag setting, as its type: an int may stand for a float
     (TOML writes 1 for 1.0) and a whole float for an int; anything else is refused here,
     with the file and key, rather than failing (or being truncated) where it is used."""
-    default = getattr(Settings(), key, None)
-    if type(default) is float and type(raw) in (int, float):
+    kind = type(Settings.__dataclass_fields__[key].default)
+    if kind is float and type(raw) in (int, float):
         return float(raw)
-    if type(default) is int and type(raw) is float and raw.is_integer():
+    if kind is int and type(raw) is float and raw.is_integer():
         return int(raw)
-    if type(default) in (int, bool) and type(raw) is not type(default):
-        wanted = "true or false" if type(default) is bool else "a whole number"
-        raise SettingsError(f"{path}: [monitor] {key} = {raw!r} is not {wanted}")
-    if type(default) is float and type(raw) not in (int, float):
-        raise SettingsError(f"{path}: [monitor] {key} = {raw!r} is not a number")
+    if kind in _WANTED and type(raw) is not kind:
+        raise _refused(f"{path}: [monitor] {key}", raw, kind)
     return raw
 
 
@@ -118,8 +122,7 @@ def _coerced(where: str, raw: Any, kind: Any) -> Any:
     try:
         return _coerce(raw, kind)
     except (TypeError, ValueError):
-        wanted = {int: "a whole number", float: "a number"}.get(kind, f"a {kind}")
-        raise SettingsError(f"{where} = {raw!r} is not {wanted}") from None
+        raise _refused(where, raw, kind) from None
 
 
 def _from_file(path: Path) -> dict[str, Any]:
