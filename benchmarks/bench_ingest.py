@@ -271,16 +271,19 @@ class BusyCores:
     """How many cores this process and the pool's workers keep busy, sampled every ``every``
     seconds: where a run leaves cores idle (the pipeline waiting for a write, the final
     derive step) and for how long. Counts only these processes, so it holds under load too
-    (where the others' share shows up as idle)."""
+    (where the others' share shows up as idle). The pool's own share is kept per sample too:
+    the run's tail is what comes after the workers stop (`tail_split`)."""
 
     def __init__(self, pool: ProcessPool | None, every: float = 0.25) -> None:
         self.every, self._pool = every, pool
         self.samples: list[float] = []  # busy cores in each interval
+        self.pool_samples: list[float] = []  # of which the pool's workers
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bench-busy", daemon=True)
 
-    def _cpu(self) -> float:
-        return time.process_time() + (self._pool.cpu_seconds() if self._pool else 0.0)
+    def _cpu(self) -> tuple[float, float]:
+        pool = self._pool.cpu_seconds() if self._pool else 0.0
+        return time.process_time() + pool, pool
 
     def __enter__(self) -> BusyCores:
         self._thread.start()
@@ -291,11 +294,12 @@ class BusyCores:
         self._thread.join()
 
     def _run(self) -> None:
-        t, cpu = time.perf_counter(), self._cpu()
+        t, (cpu, pool) = time.perf_counter(), self._cpu()
         while not self._stop.wait(self.every):
-            t2, cpu2 = time.perf_counter(), self._cpu()
+            t2, (cpu2, pool2) = time.perf_counter(), self._cpu()
             self.samples.append((cpu2 - cpu) / (t2 - t))
-            t, cpu = t2, cpu2
+            self.pool_samples.append((pool2 - pool) / (t2 - t))
+            t, cpu, pool = t2, cpu2, pool2
 
     def summary(self, cores: int) -> str:
         """Seconds spent under ~1.5 of 2 cores busy (for 2 cores), the idle core-seconds, and
@@ -303,7 +307,7 @@ class BusyCores:
         low = cores - 0.5
         under = sum(self.every for b in self.samples if b < low)
         idle = sum(max(0.0, cores - b) * self.every for b in self.samples)
-        body, tail = tail_split(self.samples, low)
+        body, tail = tail_split(self.samples, low, self.pool_samples or None)
         split = ""
         if body and tail:
             split = (
@@ -313,13 +317,26 @@ class BusyCores:
         return f"{under:.1f} s under {low:g} cores busy, {idle:.1f} idle core-seconds{split}"
 
 
-def tail_split(samples: list[float], low: float) -> tuple[list[float], list[float]]:
-    """The samples up to the last two in a row at or above ``low`` busy cores, and the ones
-    after them: the tail in which the pool has finished and only the main process works (the
-    final derive step, the closing compaction and merge). A single sample above ``low`` in
-    the tail (DuckDB's second thread for a moment) does not end it."""
-    pairs = (i for i in range(1, len(samples)) if min(samples[i - 1], samples[i]) >= low)
-    last = max(pairs, default=-1)
+# A sample in which the pool's workers used less than this many cores is after their work
+# (their own idle loop and the result pipe cost ~0.01).
+POOL_DONE_BELOW = 0.25
+
+
+def tail_split(
+    samples: list[float], low: float, pool: list[float] | None = None
+) -> tuple[list[float], list[float]]:
+    """The samples up to the end of the pool's work, and the ones after it: the tail in which
+    only the main process works (the last writes and derive step, the closing compaction and
+    merge). With ``pool`` (the workers' share of each sample), the tail starts after the last
+    sample in which they used POOL_DONE_BELOW cores or more; DuckDB's threads may keep two
+    cores busy for a while in the tail (a merge of several tables), which does not end it.
+    Without it (no pool), after the last two samples in a row at or above ``low`` busy
+    cores."""
+    if pool is not None:
+        last = max((i for i, p in enumerate(pool) if p >= POOL_DONE_BELOW), default=-1)
+    else:
+        pairs = (i for i in range(1, len(samples)) if min(samples[i - 1], samples[i]) >= low)
+        last = max(pairs, default=-1)
     return samples[: last + 1], samples[last + 1 :]
 
 

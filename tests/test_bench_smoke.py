@@ -159,9 +159,18 @@ def test_bench_ingest_splits_a_run_at_its_tail() -> None:
     spiked = [1.9, 1.8, 1.0, 1.7, 1.0, 1.1]  # one busy moment inside the tail
     assert tail_split(spiked, 1.5) == ([1.9, 1.8], [1.0, 1.7, 1.0, 1.1])
     assert tail_split([1.0, 0.9], 1.5) == ([], [1.0, 0.9])  # never busy: all tail
+    # with the pool's share: the tail starts when the workers stop, whatever DuckDB's threads
+    # do in it (two busy samples in a row inside the closing merge)
+    merge = [1.9, 1.8, 1.7, 1.0, 1.9, 1.8, 1.0]
+    workers = [1.1, 1.0, 0.9, 0.01, 0.0, 0.0, 0.0]
+    assert tail_split(merge, 1.5, workers) == ([1.9, 1.8, 1.7], [1.0, 1.9, 1.8, 1.0])
+    assert tail_split(merge, 1.5) == ([1.9, 1.8, 1.7, 1.0, 1.9, 1.8], [1.0])  # (no pool)
+    assert tail_split([1.9, 1.8], 1.5, [1.0, 0.9]) == ([1.9, 1.8], [])  # busy to the end
     busy = BusyCores(None, every=0.25)
     busy.samples = samples
     summary = busy.summary(2)
     assert "before the tail 1.62 busy, then a tail of 0.8 s at 0.83" in summary, summary
     busy.samples = [1.9, 1.8]  # no tail: nothing to split
     assert "tail" not in busy.summary(2)
+    busy.samples, busy.pool_samples = merge, workers
+    assert "before the tail 1.80 busy, then a tail of 1.0 s at 1.43" in busy.summary(2)
