@@ -314,6 +314,9 @@ class BusyCores:
                 f"; before the tail {sum(body) / len(body):.2f} busy, then a tail of "
                 f"{len(tail) * self.every:.1f} s at {sum(tail) / len(tail):.2f}"
             )
+        if self.pool_samples:  # the workers waiting for work before the tail
+            starved = sum(self.every for p in self.pool_samples[: len(body)] if p < POOL_DONE_BELOW)
+            split += f"; the pool starved {starved:.1f} s before it"
         return f"{under:.1f} s under {low:g} cores busy, {idle:.1f} idle core-seconds{split}"
 
 

@@ -174,3 +174,7 @@ def test_bench_ingest_splits_a_run_at_its_tail() -> None:
     assert "tail" not in busy.summary(2)
     busy.samples, busy.pool_samples = merge, workers
     assert "before the tail 1.80 busy, then a tail of 1.0 s at 1.43" in busy.summary(2)
+    assert "the pool starved 0.0 s before it" in busy.summary(2)
+    busy.samples = [1.9, 1.0, 1.8, 1.0]  # a stall (a long derive step), then the tail
+    busy.pool_samples = [1.1, 0.1, 1.0, 0.0]
+    assert "tail of 0.2 s at 1.00; the pool starved 0.2 s before it" in busy.summary(2)
