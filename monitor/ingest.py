@@ -100,7 +100,14 @@ COMPACT_DAYS_EVERY_ITEMS = 5_000
 # ~1.7 of the 2 cores busy (round 15, a 20k day sampled from /proc/stat every 0.25 s: ~4.4
 # idle core-seconds in a 24.5 s run, all of it in such stalls and the final derive). Queued
 # groups hold their articles, processed, in memory (<= import_batch_items each).
-WRITE_QUEUE_GROUPS = 3
+# 3 -> 8 (round 19): a derive step holds the writer ~1 s on a quiet machine and 2-3.7 s under
+# load (more at 100k: each step reads the day's rows so far), longer than 3 groups take the
+# pool to fill, so the pool starved after most steps. bench_ingest's samples of the workers'
+# own CPU, under load, depth 3 -> 6 -> 8: 20k, pool starved 0.75-1.0 -> 0.5 -> 0-0.25 s and
+# the importing thread waited for the writer 3.0-3.2 -> 1.8-2.0 -> 1.7-1.9 s; 100k (3 -> 6)
+# 8.5 -> 2.0 s starved, waits 12.9 -> 5.5 s; peak RSS 721-738 vs 724-741 MB (20k, 8) and
+# 1,084 vs 1,094 MB (100k, 6). /work/notes/r19/.
+WRITE_QUEUE_GROUPS = 8
 # Stored articles whose keys the ingestor holds for learning (learned.RecentKeys), over all
 # feeds: ~0.3-0.5 KB each (key hashes, not texts), so ~30 MB at most; 300 feeds' full
 # samples fit, a poller with more feeds reads the least recently learned ones again.
