@@ -77,7 +77,21 @@ def test_bigrams_count_as_the_word_pair_tuples():
     bigrams already in the union of those before it. Keys of any length, and odd ones
     (empty words cannot come from a paragraph key, but the slices stay exact with them)."""
     pairs = 0
-    odd = ["", "a", "a b", " a", "a ", "a  b", "  ", "a b a b", "ab a b", "a ba b", "é ß ﬃ é ß"]
+    odd = [
+        "",
+        "a",
+        "a b",
+        " a",
+        "a ",
+        "a  b",
+        "  ",
+        "a b a b",
+        "ab a b",
+        "a ba b",
+        "é ß ﬃ é ß",
+        "😀 x \U0001f600 x 😀",
+        "\ud800 a \ud800 a",
+    ]
     for paragraphs in [*_articles(), odd]:
         keys = [paragraph_key(p) for p in paragraphs] if paragraphs is not odd else odd
         new = [clean._key_bigrams(k) for k in keys]
