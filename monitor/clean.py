@@ -104,9 +104,11 @@ def _key_bigrams(key: str) -> set:
     Compiled, each bigram is the text "a b" (a slice of the key): its words hold no space,
     so two such texts are equal exactly when their word pairs are, and every set size,
     intersection and union is the one the word-pair tuples give (tests/test_clean_bigrams.py
-    pins it to them). One scan of the key makes them, with no list of words and no tuples:
-    a str is hashed once and compared by the sets' own fast path, where a tuple is hashed
-    from its words on every set it goes into and compared item by item."""
+    pins it to them). One C scan of the key makes them: no list of words, no tuple per
+    bigram to make, hash and free, and a bigram already in a set is compared by the sets'
+    str fast path instead of item by item (callgrind, 300 synth entries of the worker
+    path: _unruled_reason 388M -> 297M instructions, all of the path 2,065M -> 1,953M).
+    (Word ids in a per-article dict, bigram = id << 32 | id, came out dearer: +31M.)"""
     if not cython.compiled:
         # (Held as tuples: "a b" strings from two regex findall passes cost ~40% more to
         # make. pairwise gives zip(words, words[1:])'s pairs without copying the list.)
