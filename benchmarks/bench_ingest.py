@@ -321,7 +321,8 @@ class BusyCores:
 
 
 # A sample in which the pool's workers used less than this many cores is after their work
-# (their own idle loop and the result pipe cost ~0.01).
+# (or a stall: they waited for a batch). Working, they use ~1.0-1.7 of 2 cores; waiting,
+# 0.00-0.02 (round 19's samples, /work/notes/r19/stalls).
 POOL_DONE_BELOW = 0.25
 
 
