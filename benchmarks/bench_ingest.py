@@ -278,6 +278,7 @@ class BusyCores:
         self.every, self._pool = every, pool
         self.samples: list[float] = []  # busy cores in each interval
         self.pool_samples: list[float] = []  # of which the pool's workers
+        self.rss_samples: list[float] = []  # this process's resident MB at each sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bench-busy", daemon=True)
 
@@ -299,6 +300,9 @@ class BusyCores:
             t2, (cpu2, pool2) = time.perf_counter(), self._cpu()
             self.samples.append((cpu2 - cpu) / (t2 - t))
             self.pool_samples.append((pool2 - pool) / (t2 - t))
+            rss = resident_mb()
+            if rss is not None:
+                self.rss_samples.append(rss)
             t, cpu, pool = t2, cpu2, pool2
 
     def summary(self, cores: int) -> str:
@@ -318,6 +322,30 @@ class BusyCores:
             starved = sum(self.every for p in self.pool_samples[: len(body)] if p < POOL_DONE_BELOW)
             split += f"; the pool starved {starved:.1f} s before it"
         return f"{under:.1f} s under {low:g} cores busy, {idle:.1f} idle core-seconds{split}"
+
+    def memory(self, cores: int) -> str:
+        """Where this process's resident memory peaked: before the tail or in it (a closing
+        merge rewrites whole row groups), from the samples."""
+        rss = self.rss_samples
+        if not rss:
+            return ""
+        body, _ = tail_split(self.samples, cores - 0.5, self.pool_samples or None)
+        before, after = rss[: len(body)], rss[len(body) :]
+        parts = [f"main-process RSS (sampled): {max(rss):,.0f} MB at most"]
+        if before:
+            parts.append(f"{max(before):,.0f} before the tail")
+        if after:
+            parts.append(f"{max(after):,.0f} in it")
+        return ", ".join(parts)
+
+
+def resident_mb() -> float | None:
+    """This process's resident set now, in MB (Linux /proc; None elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
 # A sample in which the pool's workers used less than this many cores is after their work
@@ -352,6 +380,7 @@ class RunResult:
     main_cpu: float = 0.0  # seconds of CPU of this process alone (the single writer)
     threads: dict[str, float] = field(default_factory=dict)  # its CPU seconds by thread
     busy: str = ""  # BusyCores.summary
+    memory: str = ""  # BusyCores.memory
 
 
 def ingest_once(
@@ -395,7 +424,9 @@ def ingest_once(
     failed = [r for r in reports if r.error]
     if failed:
         raise SystemExit(f"import failed: {failed[0].line()}")
-    return RunResult(wall, cpu, stored, main_cpu, threads.seconds(), busy.summary(_cores()))
+    cores = _cores()
+    summary, memory = busy.summary(cores), busy.memory(cores)
+    return RunResult(wall, cpu, stored, main_cpu, threads.seconds(), summary, memory)
 
 
 def _cores() -> int:
@@ -471,6 +502,8 @@ def run(args: argparse.Namespace) -> None:
                   f"(main process {main_ms[-1]:.2f})")  # fmt: skip
             print(f"  main process by thread, ms/{unit[:-1]}: {thread_shares(r)}")
             print(f"  busy cores: {r.cpu / r.wall:.2f} of {_cores()} on average; {r.busy}")
+            if r.memory:
+                print(f"  {r.memory}")
             print(f"  main-process garbage collection: "
                   f"{collected.seconds / r.stored * 1e3:.3f} ms/{unit[:-1]} in "
                   f"{collected.collections} collections, thresholds {gc.get_threshold()}")  # fmt: skip

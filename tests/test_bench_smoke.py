@@ -180,3 +180,10 @@ def test_bench_ingest_splits_a_run_at_its_tail() -> None:
     busy.samples = [1.9, 1.0, 1.8, 1.0]  # a stall (a long derive step), then the tail
     busy.pool_samples = [1.1, 0.1, 1.0, 0.0]
     assert "tail of 0.2 s at 1.00; the pool starved 0.2 s before it" in busy.summary(2)
+    # resident memory, split at the same place: the peak before the tail and in it
+    busy.rss_samples = [700.0, 900.0, 800.0, 1200.0]
+    assert busy.memory(2) == (
+        "main-process RSS (sampled): 1,200 MB at most, 900 before the tail, 1,200 in it"
+    )
+    busy.rss_samples = []
+    assert busy.memory(2) == ""  # (no /proc: not sampled)
