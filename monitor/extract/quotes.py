@@ -19,6 +19,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import cython
+
 from monitor.extract import foreign
 from monitor.extract.countries import Gazetteer, find_countries, load_gazetteer
 from monitor.extract.officials import MONTHS_DAYS
@@ -707,6 +709,94 @@ _PEOPLE_RUN = re.compile(
     r"(?:\s+(?=[A-Z])(?:[A-Z]\.\s+)?(?:O’|O'|Mc|Mac)?[A-Z][\w’'-]*){0,4}"
 )
 _HONORIFICS = frozenset(HONORIFIC[3:-4].split("|"))
+# The honorifics whose period `_PEOPLE_RUN`'s look-behinds let a first token keep.
+_RUN_HONORIFIC_DOTS = tuple(
+    f"{h}." for h in "Mr Ms Dr Lt Mrs Rep Sen Gov Del Gen Col Rev Sgt Adm Prof Capt".split()
+)
+
+
+def _people_runs(text: str) -> list:
+    """(start, end) of each match of ``_PEOPLE_RUN.finditer(text)``, in order. Compiled, one
+    C pass over the characters (`_people_runs_loop`) finds them; uncompiled, the regex
+    does (tests/test_quotes_people_runs.py pins the loop to the regex)."""
+    if not cython.compiled:
+        return [r.span() for r in _PEOPLE_RUN.finditer(text)]
+    return _people_runs_loop(text)
+
+
+@cython.boundscheck(False)  # every index below is tested against 0 and `n` first
+@cython.wraparound(False)
+def _people_runs_loop(text: str) -> list:
+    """`_PEOPLE_RUN`'s matches found character by character (the same spans; runs as plain
+    Python too, for the test). What the regex matches, step by step:
+
+    - a start: an ASCII capital whose previous character (if any) is not a word character
+      (\\w: ``isalnum()`` or "_"), "’" or "'"; the scan resumes after each match, as finditer;
+    - the first token: the capital and a period ("J."), else the capital, every following
+      [\\w’'-] character, and a period if the token then ends in an honorific from the
+      look-behinds (``endswith`` on the text up to the period, as a look-behind sees it);
+    - up to four more tokens, each: whitespace (all of it: the capital after it is required),
+      then either an initial ("F." and whitespace) followed by a capital, or no initial; then
+      a capital and every following [\\w’'-] character. The optional "O’", "O'", "Mc" and
+      "Mac" before the capital change no end: they are themselves a capital and [\\w’'-]
+      characters, which the greedy class consumes anyway. A token with an initial that no
+      capital follows is the initial's capital alone (the regex backtracks to it).
+    The match never fails once a start is found (everything after the capital is optional)."""
+    out: list = []
+    n: cython.Py_ssize_t = len(text)
+    i: cython.Py_ssize_t
+    resume: cython.Py_ssize_t = 0  # where the last match ended
+    q: cython.Py_ssize_t
+    r: cython.Py_ssize_t
+    t: cython.Py_ssize_t
+    k: cython.Py_ssize_t
+    c: cython.Py_UCS4
+    b: cython.Py_UCS4
+    prev: cython.Py_UCS4 = " "  # before the text: no word character
+    for i, c in enumerate(text):  # (compiled: a C loop over the characters)
+        b = prev
+        prev = c
+        if c < "A" or c > "Z" or i < resume:
+            continue
+        if b.isalnum() or b == "_" or b == "’" or b == "'":
+            continue
+        q = i + 1  # the first token's end so far
+        if q < n and text[q] == ".":
+            q += 1
+        else:
+            while q < n:
+                b = text[q]
+                if not (b.isalnum() or b == "_" or b == "’" or b == "'" or b == "-"):
+                    break
+                q += 1
+            if q < n and text[q] == "." and text.endswith(_RUN_HONORIFIC_DOTS, 0, q + 1):
+                q += 1
+        for k in range(4):
+            r = q
+            while r < n and text[r].isspace():
+                r += 1
+            if r == q or r >= n:
+                break
+            b = text[r]
+            if b < "A" or b > "Z":
+                break
+            if r + 2 < n and text[r + 1] == "." and text[r + 2].isspace():
+                t = r + 3
+                while t < n and text[t].isspace():
+                    t += 1
+                if t < n:
+                    b = text[t]
+                    if b >= "A" and b <= "Z":
+                        r = t
+            q = r + 1
+            while q < n:
+                b = text[q]
+                if not (b.isalnum() or b == "_" or b == "’" or b == "'" or b == "-"):
+                    break
+                q += 1
+        out.append((i, q))
+        resume = q
+    return out
 
 
 def _run_tokens(run: str) -> tuple[str | None, list[str]]:
@@ -782,8 +872,9 @@ def _collect_people(ctx: Context) -> None:
     automaton = ctx.gaz.automaton
     memo = ctx.gaz.memo
     full_names = ctx.full_names
-    for r in _PEOPLE_RUN.finditer(ctx.text):
-        run = r.group()
+    text = ctx.text
+    for start, end in _people_runs(text):
+        run = text[start:end]
         entry = memo.get(run)
         if entry is None:
             if len(memo) >= _MEMO_MAX:
@@ -795,16 +886,14 @@ def _collect_people(ctx: Context) -> None:
         if hon is None:
             # a bare word: a person only if the article names them in full, known at the end;
             # the official-mention mask is tested then, for those few
-            singles.append((r, word))
+            singles.append((start, end, word))
             continue
-        start, end = r.span()
         if mask[start] or mask[end - 1]:
             continue
         full_names.setdefault(last, full)
         people.append((start, end, speaker or _name_speaker(ctx, full)))
-    for r, word in singles:
+    for start, end, word in singles:
         if word in ctx.full_names:
-            start, end = r.span()
             if not (mask[start] or mask[end - 1]):
                 people.append((start, end, _name_speaker(ctx, word)))
     quoted = _quoted_mask(ctx)
