@@ -506,37 +506,111 @@ def _sentence_ends(text: str) -> tuple[int, ...]:
 
 
 class _Stops:
-    """``_sentence_stops(text)`` read lazily: the stops of one text, each tried with
-    _SENT_END only when a lookup reaches it (the same per-stop matches, so the same starts
-    and ends). An article has ~45 stops and ~12 quotes; a quote's lookups try the one or two
-    stops around it, and its tail's sentence end is usually the next quote's head start."""
+    """``_sentence_stops(text)`` of one text, as lists: the starts and ends of ``_SENT_END``'s
+    matches, each stop tried once. Compiled, `_stop_end` tries a stop in C (no regex call,
+    no match object: ~50 instructions a stop against ~2,000), so all of an article's ~49
+    stops cost less than the one or two a quote's lookups used to try lazily; uncompiled,
+    the regex does (tests/test_quotes_stops.py pins `_stop_end` to it)."""
 
-    __slots__ = ("text", "at", "_ends")
+    __slots__ = ("starts", "ends")
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.at = _positions(text, ".!?")
-        self._ends: dict[int, int] = {}  # stop offset -> end of the match there, 0 for none
+        starts: list = []
+        ends: list = []
+        p: cython.Py_ssize_t
+        e: cython.Py_ssize_t
+        if cython.compiled:
+            for p in _positions(text, ".!?"):
+                e = _stop_end(text, p)
+                if e:
+                    starts.append(p)
+                    ends.append(e)
+        else:
+            match = _SENT_END.match
+            for p in _positions(text, ".!?"):
+                m = match(text, p)
+                if m:
+                    starts.append(p)
+                    ends.append(m.end())
+        self.starts = starts
+        self.ends = ends
 
-    def end_at(self, p: int) -> int:
-        e = self._ends.get(p)
-        if e is None:
-            m = _SENT_END.match(self.text, p)
-            e = self._ends[p] = m.end() if m else 0
-        return e
+
+# The abbreviations of _SENT_END's look-behinds (each a word of its own: \b before it).
+_STOP_ABBR2 = frozenset({"Mr", "Ms", "Dr", "St", "Lt", "vs"})
+_STOP_ABBR3 = frozenset(
+    {"Mrs", "Rep", "Sen", "Gov", "Gen", "Del", "Col", "Feb", "Jan", "Aug", "Oct", "Nov", "Dec"}
+)
+
+
+@cython.cfunc
+@cython.inline
+def _word_start(text: str, i: cython.Py_ssize_t) -> cython.bint:
+    """\\b before ``text[i]``, a word character: the text starts there or the character
+    before is no word character."""
+    if i == 0:
+        return True
+    c: cython.Py_UCS4 = text[i - 1]
+    return not (c.isalnum() or c == "_")
+
+
+@cython.ccall
+@cython.boundscheck(False)  # every index below is tested against 0 and `n` first
+@cython.wraparound(False)
+def _stop_end(text: str, p: cython.Py_ssize_t) -> cython.Py_ssize_t:
+    """The end of ``_SENT_END.match(text, p)``, 0 if it does not match, for a stop `p`
+    (``text[p]`` is ".", "!" or "?"). The pattern, step by step: a period must not follow an
+    ASCII capital ("U.S.") nor end an abbreviation that starts a word (its first letter is
+    a word character, so \\b there: the text starts there or the character before is no
+    word character, ``isalnum()`` or "_"); each look-behind needs its whole width inside the
+    text. Then closing marks (all of them), whitespace (all of it, at least one: a closing
+    mark or a space is no look-ahead character) and a look-ahead character."""
+    n: cython.Py_ssize_t = len(text)
+    q: cython.Py_ssize_t
+    c: cython.Py_UCS4
+    if text[p] == ".":
+        if p >= 1:
+            c = text[p - 1]
+            if c >= "A" and c <= "Z":
+                return 0
+        # each abbreviation's first letter first (most stops end a lower-case word): a
+        # slice and a set lookup only for the few that pass
+        if p >= 2 and text[p - 2] in "MDSLv" and text[p - 2 : p] in _STOP_ABBR2:
+            if _word_start(text, p - 2):
+                return 0
+        if p >= 3 and text[p - 3] in "MRSGDCFJAON" and text[p - 3 : p] in _STOP_ABBR3:
+            if _word_start(text, p - 3):
+                return 0
+        if p >= 4 and text[p - 4] == "S" and text[p - 4 : p] == "Sept":
+            if _word_start(text, p - 4):
+                return 0
+    q = p + 1
+    while q < n and text[q] in "\"”’)":
+        q += 1
+    if q >= n or not text[q].isspace():
+        return 0
+    q += 1
+    while q < n and text[q].isspace():
+        q += 1
+    if q >= n:
+        return 0
+    c = text[q]
+    if ("A" <= c <= "Z") or ("0" <= c <= "9") or c in "“\"«‘([":
+        return q
+    return 0
 
 
 def _sentence_start(text: str, ps: int, pos: int, stops: _Stops | None = None) -> int:
     """The last sentence end at or before `pos` if it lies after `ps`, else `ps`. Matches
     never overlap (after its stop a match holds only closing marks and spaces), so their ends
-    rise with their starts: the first match, going back from the last stop before `pos`,
-    that ends at or before `pos` has the last such end."""
+    rise with their starts, and a match from a stop at or after `pos` ends after it: the
+    last end at or before `pos` is found by bisection."""
     stops = stops or _Stops(text)
-    at = stops.at
-    for k in range(bisect_left(at, pos) - 1, -1, -1):
-        e = stops.end_at(at[k])
-        if e and e <= pos:
-            return e if e > ps else ps
+    ends = stops.ends
+    i = bisect_right(ends, pos) - 1
+    if i >= 0:
+        e = ends[i]
+        return e if e > ps else ps
     return ps
 
 
@@ -544,23 +618,24 @@ def _sentence_end(text: str, pos: int, pe: int, stops: _Stops | None = None) -> 
     # ``_SENT_END.search(text, pos, pe)``: the first match of the whole text starting at or
     # after `pos`, if it ends before `pe` (its look-ahead character must lie before `pe`).
     # No later match can do instead: the next starts after this one's end, beyond `pe`.
-    # A match starting at or after `pe` cannot end before it: no stop from there is tried.
+    # A match starting at or after `pe` cannot end before it.
     stops = stops or _Stops(text)
-    at = stops.at
+    starts = stops.starts
     end = pe
-    for k in range(bisect_left(at, pos), len(at)):
-        p = at[k]
-        if p >= pe:
-            break
-        e = stops.end_at(p)
-        if e:
-            if e < pe:
-                end = p + 1
-            break
+    k = bisect_left(starts, pos)
+    if k < len(starts) and starts[k] < pe and stops.ends[k] < pe:
+        end = starts[k] + 1
+    # then the first opening mark before it, if any
+    if cython.compiled:  # one C pass over the tail (~70 characters): no call per mark
+        j: cython.Py_ssize_t
+        for j in range(pos, end):
+            if text[j] in '“«"„':  # OPENERS
+                return j
+        return end
     for ch in OPENERS:
-        j = text.find(ch, pos, end)
-        if j >= 0:
-            end = j
+        i = text.find(ch, pos, end)
+        if i >= 0:
+            end = i
     return end
 
 
