@@ -64,6 +64,13 @@ _ADVERB = r"(?:(?:also|later|then|again|further|previously|once|simply|had|has|h
 _TAIL_SUBJ_VERB = re.compile(
     rf"^\s*(?P<subj>[^!?;“”\"«»\n]{{1,140}}?)\s+{_ADVERB}(?P<verb>{_CUE_VERBS_RE})\b(?P<rest>[^.!?;“”\"«»\n]*)"
 )
+# What follows _TAIL_SUBJ_VERB's subject (its \s+ written \s\s*: the same counts tried in
+# the same order, and a first character class lets sre skip to each space): searched for,
+# it finds where the subject can end (`_subject_verb`).
+_TAIL_AFTER_SUBJ = re.compile(
+    rf"\s\s*{_ADVERB}(?P<verb>{_CUE_VERBS_RE})\b(?P<rest>[^.!?;“”\"«»\n]*)"
+)
+_SUBJECT_STOPS = re.compile(r"[!?;“”\"«»\n]")  # what _TAIL_SUBJ_VERB's subject cannot hold
 _TAIL_VERB_SUBJ = re.compile(
     rf"^\s*,?\s*(?P<verb>{_CUE_VERBS_RE})\s+(?P<subj>[^!?;“”\"«»\n]{{1,140}})"
 )
@@ -1084,12 +1091,34 @@ def _tail_candidates(tail: str) -> tuple[tuple[str, int, str], ...]:
     m = _TAIL_ACCORDING.match(tail) if first in _ACCORDING_FIRST else None
     if m:
         out.append((m.group("subj"), m.start("subj"), "according to"))
-    m = _TAIL_SUBJ_VERB.match(tail)
-    if m and len(m.group("subj").split()) <= 12:
-        out.append(
-            (m.group("subj"), m.start("subj"), _cue_phrase(m.group("verb"), m.group("rest")))
-        )
+    found = _subject_verb(tail)
+    if found is not None and len(found[0].split()) <= 12:
+        out.append((found[0], found[1], _cue_phrase(found[2], found[3])))
     return tuple(out)
+
+
+def _subject_verb(tail: str) -> tuple | None:
+    """(subj, its start, verb, rest) of ``_TAIL_SUBJ_VERB.match(tail)``, None if it does not
+    match. The regex tries its lazy subject at every length from the end of the leading
+    whitespace `a` (~65 characters a tail, each a call into the rest of the pattern);
+    instead, `_TAIL_AFTER_SUBJ` (that rest) is searched from offset 1 (a subject holds a
+    character). No match there: none of the regex either. Else its start `e` is the first
+    offset where the rest matches, so if the subject ``tail[a:e]`` is valid (1 to 140
+    characters, none in `_SUBJECT_STOPS`) it is the regex's shortest subject, and the rest's
+    groups are the regex's (the same sub-pattern matched at the same offset). Otherwise
+    (the regex backtracks into the leading whitespace, or gives up at a stop or after 140
+    characters) the regex decides (tests/test_quotes_tails.py pins it to the regex)."""
+    m = _TAIL_AFTER_SUBJ.search(tail, 1)
+    if m is None:
+        return None
+    a = len(tail) - len(tail.lstrip())  # ^\s* (\s and str.lstrip: Py_UNICODE_ISSPACE)
+    e = m.start()
+    if a < e <= a + 140 and _SUBJECT_STOPS.search(tail, a, e) is None:
+        return tail[a:e], a, m.group("verb"), m.group("rest")
+    m = _TAIL_SUBJ_VERB.match(tail)
+    if m is None:
+        return None
+    return m.group("subj"), m.start("subj"), m.group("verb"), m.group("rest")
 
 
 # The clause after the last comma, semicolon or colon: ``_LAST_CLAUSE.split(x)[-1]``. The
