@@ -1134,20 +1134,44 @@ def _last_clause(x: str) -> str:
     return x if i < 0 else x[i + 1 :].lstrip()
 
 
+def _head_cue(head: str) -> tuple | None:
+    """What `_from_head` reads of ``_HEAD_CUE.search(head)``: (the verb's offset, the verb,
+    the rest group, whether the verb is a participle), None without a match. It depends on
+    the head alone, and heads recur across articles ("Peskov told reporters: ", "He
+    said: "; 230 distinct in 1,048, 300 synth articles) while the search costs ~30,000
+    instructions a head (its lazy rest tries the end of the pattern at every character):
+    remembered per head, bounded as the tails are."""
+    entry = _HEAD_MEMO.get(head, _NOT_SEEN)
+    if entry is _NOT_SEEN:
+        m = _HEAD_CUE.search(head)
+        if m is None:
+            entry = None
+        else:
+            verb = m.group("verb")
+            entry = (m.start("verb"), verb, m.group("rest"), bool(_PARTICIPLE_RE.match(verb)))
+        if len(_HEAD_MEMO) >= _TAIL_MEMO_MAX:
+            _HEAD_MEMO.clear()
+        _HEAD_MEMO[head] = entry
+    return entry
+
+
+_HEAD_MEMO: dict[str, tuple | None] = {}
+_NOT_SEEN = object()
+
+
 def _from_head(ctx: Context, span: Span, head_from: int) -> tuple[Speaker, str] | None:
     head = ctx.text[head_from : span.open_at]
-    m = _HEAD_CUE.search(head)
-    if not m:
+    cue = _head_cue(head)
+    if cue is None:
         return None
-    verb = m.group("verb")
-    before = head[: m.start("verb")]
-    participle = bool(_PARTICIPLE_RE.match(verb))
+    at, verb, rest, participle = cue
+    before = head[:at]
     if not participle:
         # the noun phrase right before a finite verb: "In a statement, Peabody said:"
         np = _last_clause(before.rstrip())
         sp = classify(ctx, np, head_from + len(before.rstrip()) - len(np), span.open_at)
         if sp and sp.kind != "unknown":
-            return sp, _cue_phrase(verb, m.group("rest"))
+            return sp, _cue_phrase(verb, rest)
     # the sentence subject: "Peskov described Macron's remarks …, stating:"
     i = bisect_left(ctx.people_starts, head_from)
     if i < len(ctx.people) and ctx.people_starts[i] < head_from + len(before):
