@@ -582,17 +582,24 @@ def _stop_end(text: str, p: cython.Py_ssize_t) -> cython.Py_ssize_t:
                 return 0
         # each abbreviation's first letter first (most stops end a lower-case word): a
         # slice and a set lookup only for the few that pass
-        if p >= 2 and text[p - 2] in "MDSLv" and text[p - 2 : p] in _STOP_ABBR2:
-            if _word_start(text, p - 2):
-                return 0
-        if p >= 3 and text[p - 3] in "MRSGDCFJAON" and text[p - 3 : p] in _STOP_ABBR3:
-            if _word_start(text, p - 3):
-                return 0
-        if p >= 4 and text[p - 4] == "S" and text[p - 4 : p] == "Sept":
-            if _word_start(text, p - 4):
-                return 0
+        if (
+            p >= 2
+            and text[p - 2] in "MDSLv"
+            and text[p - 2 : p] in _STOP_ABBR2
+            and _word_start(text, p - 2)
+        ):
+            return 0
+        if (
+            p >= 3
+            and text[p - 3] in "MRSGDCFJAON"
+            and text[p - 3 : p] in _STOP_ABBR3
+            and _word_start(text, p - 3)
+        ):
+            return 0
+        if p >= 4 and text[p - 4] == "S" and text[p - 4 : p] == "Sept" and _word_start(text, p - 4):
+            return 0
     q = p + 1
-    while q < n and text[q] in "\"”’)":
+    while q < n and text[q] in '"”’)':
         q += 1
     if q >= n or not text[q].isspace():
         return 0
@@ -602,7 +609,7 @@ def _stop_end(text: str, p: cython.Py_ssize_t) -> cython.Py_ssize_t:
     if q >= n:
         return 0
     c = text[q]
-    if ("A" <= c <= "Z") or ("0" <= c <= "9") or c in "“\"«‘([":
+    if ("A" <= c <= "Z") or ("0" <= c <= "9") or c in '“"«‘([':
         return q
     return 0
 
@@ -811,7 +818,9 @@ _PEOPLE_RUN = re.compile(
 _HONORIFICS = frozenset(HONORIFIC[3:-4].split("|"))
 # The honorifics whose period `_PEOPLE_RUN`'s look-behinds let a first token keep.
 _RUN_HONORIFIC_DOTS = tuple(
-    f"{h}." for h in "Mr Ms Dr Lt Mrs Rep Sen Gov Del Gen Col Rev Sgt Adm Prof Capt".split()
+    f"{h}."
+    for h in ["Mr", "Ms", "Dr", "Lt", "Mrs", "Rep", "Sen", "Gov", "Del", "Gen", "Col", "Rev"]
+    + ["Sgt", "Adm", "Prof", "Capt"]
 )
 
 
@@ -830,9 +839,7 @@ def _name_char(c: cython.Py_UCS4) -> cython.bint:
     """Whether `c` is in ``[\\w’'-]``: a word character (``isalnum()`` or "_"), "’", "'" or
     "-". ASCII first: its word characters are exactly [A-Za-z0-9_] (no call)."""
     if c < "\x80":
-        return (
-            ("a" <= c <= "z") or ("A" <= c <= "Z") or ("0" <= c <= "9") or c in "_'-"
-        )
+        return ("a" <= c <= "z") or ("A" <= c <= "Z") or ("0" <= c <= "9") or c in "_'-"
     return c == "’" or c.isalnum()
 
 
@@ -861,7 +868,7 @@ def _people_runs_loop(text: str) -> list:
     q: cython.Py_ssize_t
     r: cython.Py_ssize_t
     t: cython.Py_ssize_t
-    k: cython.Py_ssize_t
+    _k: cython.Py_ssize_t
     c: cython.Py_UCS4
     b: cython.Py_UCS4
     prev: cython.Py_UCS4 = " "  # before the text: no word character
@@ -880,7 +887,7 @@ def _people_runs_loop(text: str) -> list:
                 q += 1
             if q < n and text[q] == "." and text.endswith(_RUN_HONORIFIC_DOTS, 0, q + 1):
                 q += 1
-        for k in range(4):
+        for _k in range(4):  # up to four more tokens
             r = q
             while r < n and text[r].isspace():
                 r += 1
@@ -1001,9 +1008,8 @@ def _collect_people(ctx: Context) -> None:
         full_names.setdefault(last, full)
         people.append((start, end, speaker or _name_speaker(ctx, full)))
     for start, end, word in singles:
-        if word in ctx.full_names:
-            if not (mask[start] or mask[end - 1]):
-                people.append((start, end, _name_speaker(ctx, word)))
+        if word in ctx.full_names and not (mask[start] or mask[end - 1]):
+            people.append((start, end, _name_speaker(ctx, word)))
     opens, reach = _quote_reach(ctx.spans)
     people = [p for p in people if not _quoted(opens, reach, p[0])]
     people.sort(key=lambda p: p[0])
