@@ -401,3 +401,16 @@ def test_tail_patterns_need_their_first_character():
         check(" ".join(parts))
 
     random_tails()
+
+
+def test_a_cue_verb_followed_only_by_whitespace_names_no_speaker():
+    """A quote whose tail is the verb and trailing whitespace ("said  ", as a feed's text may
+    end) used to raise IndexError in the tail's verb-subject reading, failing the article's
+    extraction: it is a quote without a speaker, as with no tail at all."""
+    from monitor.extract.quotes import find_quotes
+
+    for text in ("“Hello there my friends,” said  ", "“Hello there my friends,” said \t"):
+        found = find_quotes(text, [], {}, {})
+        assert [(q.text, q.speaker) for q in found] == [("Hello there my friends,", None)]
+    named = find_quotes("“Hello there my friends,” said Peskov  ", [], {}, {})
+    assert [q.speaker for q in named] == ["Peskov"]

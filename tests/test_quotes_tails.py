@@ -29,7 +29,9 @@ def _reference(tail: str) -> tuple | None:
 
 
 def _old_candidates(tail: str) -> tuple:
-    """`quotes._tail_candidates` before round 20."""
+    """`quotes._tail_candidates` before round 20's regex-free subject reading, with round 20's
+    one fix: a subject of only whitespace ("said" and two spaces) is no speaker (it raised
+    IndexError)."""
     out = []
     first = tail.lstrip()[:1]
     m = q._TAIL_DASH.match(tail) if first in q._DASH_FIRST else None
@@ -38,7 +40,8 @@ def _old_candidates(tail: str) -> tuple:
     m = q._TAIL_VERB_SUBJ.match(tail) if first in q._VERB_SUBJ_FIRST else None
     if m:
         subj = m.group("subj")
-        if subj[:1].isupper() or subj.split()[0] in q._LOWER_SUBJECT_START:
+        words = subj.split()
+        if words and (subj[:1].isupper() or words[0] in q._LOWER_SUBJECT_START):
             out.append((subj, m.start("subj"), m.group("verb")))
     m = q._TAIL_ACCORDING.match(tail) if first in q._ACCORDING_FIRST else None
     if m:
@@ -52,8 +55,8 @@ def _old_candidates(tail: str) -> tuple:
 
 
 def _outcome(fn, tail: str) -> object:
-    """The result, or the exception's type: a tail whose _TAIL_VERB_SUBJ subject is only
-    whitespace ("said" and two spaces) raises IndexError, before and after round 20 alike."""
+    """The result, or the exception's type (so that an input raising in one raises the same
+    way in the other)."""
     try:
         return fn(tail)
     except IndexError as e:

@@ -1094,7 +1094,8 @@ def _tail_candidates(tail: str) -> tuple[tuple[str, int, str], ...]:
     m = _TAIL_VERB_SUBJ.match(tail) if first in _VERB_SUBJ_FIRST else None
     if m:
         subj = m.group("subj")
-        if subj[:1].isupper() or subj.split()[0] in _LOWER_SUBJECT_START:
+        words = subj.split()  # none when only whitespace follows the verb ("said  ")
+        if words and (subj[:1].isupper() or words[0] in _LOWER_SUBJECT_START):
             out.append((subj, m.start("subj"), m.group("verb")))
     m = _TAIL_ACCORDING.match(tail) if first in _ACCORDING_FIRST else None
     if m:
