@@ -6,19 +6,13 @@ random heads, each read cold and again from the memo; the memo stays bounded."""
 
 from __future__ import annotations
 
-import json
 import random
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import synth
 from monitor.extract import quotes as q
-from monitor.pipeline import clean_only
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "fixtures" / "seed-menafn-kremlin.txt"
+from tests.quote_texts import article_texts
 
 
 def _reference(head: str) -> tuple | None:
@@ -37,16 +31,7 @@ def _check(head: str) -> None:
 
 
 def _heads() -> list[str]:
-    texts = []
-    for per_paragraph_names in (False, True):
-        config = synth.SynthConfig(
-            articles=100, sources=20, seed=24, per_paragraph_names=per_paragraph_names
-        )
-        texts += [clean_only(e).cleaned.text for e in synth.iter_entries(config)]
-    passages = ROOT / "tests" / "labelled" / "passages.jsonl"
-    texts += [json.loads(line)["text"] for line in passages.read_text("utf-8").splitlines()]
-    if SEED.exists():
-        texts.append(SEED.read_text("utf-8"))
+    texts = article_texts(100, 24)
     heads = []
     for t in texts:
         for i, ch in enumerate(t):

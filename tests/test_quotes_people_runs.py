@@ -6,19 +6,14 @@ initials, name prefixes, apostrophes, hyphens, Unicode letters, digits and space
 
 from __future__ import annotations
 
-import json
 import random
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import synth
 from monitor.extract import quotes as q
-from monitor.pipeline import clean_only
+from tests.quote_texts import article_texts
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "fixtures" / "seed-menafn-kremlin.txt"
 _COMPILED = not q.__file__.endswith(".py")
 
 
@@ -33,17 +28,7 @@ def _check(text: str) -> None:
 
 
 def _texts() -> list[str]:
-    texts = []
-    for per_paragraph_names in (False, True):
-        config = synth.SynthConfig(
-            articles=200, sources=20, seed=20, per_paragraph_names=per_paragraph_names
-        )
-        texts += [clean_only(e).cleaned.text for e in synth.iter_entries(config)]
-    passages = ROOT / "tests" / "labelled" / "passages.jsonl"
-    texts += [json.loads(line)["text"] for line in passages.read_text("utf-8").splitlines()]
-    if SEED.exists():
-        texts.append(SEED.read_text("utf-8"))
-    return texts
+    return article_texts(200, 20)
 
 
 def test_loop_equals_the_regex_on_articles() -> None:

@@ -6,19 +6,13 @@ passages and random texts."""
 
 from __future__ import annotations
 
-import json
 import random
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import synth
 from monitor.extract import quotes as q
-from monitor.pipeline import clean_only
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "fixtures" / "seed-menafn-kremlin.txt"
+from tests.quote_texts import article_texts
 
 
 def _old_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -44,17 +38,7 @@ def _check_reach(text: str) -> None:
 
 
 def _texts() -> list[str]:
-    texts = []
-    for per_paragraph_names in (False, True):
-        config = synth.SynthConfig(
-            articles=150, sources=20, seed=21, per_paragraph_names=per_paragraph_names
-        )
-        texts += [clean_only(e).cleaned.text for e in synth.iter_entries(config)]
-    passages = ROOT / "tests" / "labelled" / "passages.jsonl"
-    texts += [json.loads(line)["text"] for line in passages.read_text("utf-8").splitlines()]
-    if SEED.exists():
-        texts.append(SEED.read_text("utf-8"))
-    return texts
+    return article_texts(150, 21)
 
 
 def test_paragraphs_and_reach_on_articles() -> None:

@@ -7,19 +7,13 @@ quote). Synthetic articles, the seed page, the labelled passages, random texts."
 
 from __future__ import annotations
 
-import json
 import random
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor import synth
 from monitor.extract import quotes as q
-from monitor.pipeline import clean_only
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "fixtures" / "seed-menafn-kremlin.txt"
+from tests.quote_texts import article_texts
 
 _PIECES = [
     "Mr", "Ms", "Dr", "St", "Lt", "vs", "Mrs", "Rep", "Sen", "Gov", "Gen", "Del", "Col",
@@ -61,17 +55,7 @@ def _check(text: str, step: int) -> None:
 
 
 def _texts() -> list[str]:
-    texts = []
-    for per_paragraph_names in (False, True):
-        config = synth.SynthConfig(
-            articles=40, sources=20, seed=22, per_paragraph_names=per_paragraph_names
-        )
-        texts += [clean_only(e).cleaned.text for e in synth.iter_entries(config)]
-    passages = ROOT / "tests" / "labelled" / "passages.jsonl"
-    texts += [json.loads(line)["text"] for line in passages.read_text("utf-8").splitlines()]
-    if SEED.exists():
-        texts.append(SEED.read_text("utf-8"))
-    return texts
+    return article_texts(40, 22)
 
 
 def test_stops_on_articles() -> None:
