@@ -340,12 +340,13 @@ class BusyCores:
 
 
 def resident_mb() -> float | None:
-    """This process's resident set now, in MB (Linux /proc; None elsewhere)."""
+    """This process's resident set now, in MB as `peak_rss_mb` counts them (MiB; Linux
+    /proc; None elsewhere)."""
     try:
         pages = int(Path("/proc/self/statm").read_text().split()[1])
     except (OSError, IndexError, ValueError):
         return None
-    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 # A sample in which the pool's workers used less than this many cores is after their work
