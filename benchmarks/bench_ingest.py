@@ -509,7 +509,8 @@ def run(args: argparse.Namespace) -> None:
                 print(f"  {r.memory}")
             print(f"  main-process garbage collection: "
                   f"{collected.seconds / r.stored * 1e3:.3f} ms/{unit[:-1]} in "
-                  f"{collected.collections} collections, thresholds {gc.get_threshold()}")  # fmt: skip
+                  f"{collected.collections} collections ({collected.generations()}), "
+                  f"thresholds {gc.get_threshold()}")  # fmt: skip
         print(f"ingest: {summary(rates)} {unit}/s end to end (median of {args.runs})")
         print(f"cpu: {statistics.median(cpu_ms):.2f} ms/{unit[:-1]} "
               f"(min {min(cpu_ms):.2f}, max {max(cpu_ms):.2f}; all processes)")  # fmt: skip
@@ -536,6 +537,7 @@ class GcClock:
 
     def __init__(self) -> None:
         self.seconds, self.collections = 0.0, 0
+        self.by_generation = [0.0, 0.0, 0.0]  # seconds of collections of each generation
         self._started: dict[int, float] = {}
 
     def __call__(self, phase: str, info: dict) -> None:
@@ -543,8 +545,15 @@ class GcClock:
         if phase == "start":
             self._started[me] = time.thread_time()
         elif me in self._started:
-            self.seconds += time.thread_time() - self._started.pop(me)
+            took = time.thread_time() - self._started.pop(me)
+            self.seconds += took
+            self.by_generation[min(info.get("generation", 2), 2)] += took
             self.collections += 1
+
+    def generations(self) -> str:
+        """Where the collection time went: a young collection walks the objects made since
+        the last one, a full one (generation 2) every tracked object of the process."""
+        return ", ".join(f"gen{g} {s:.2f} s" for g, s in enumerate(self.by_generation))
 
     def __enter__(self) -> GcClock:
         gc.callbacks.append(self)

@@ -126,7 +126,11 @@ def test_ab_revisions_alternates_and_reverses_the_order() -> None:
 
 def test_bench_ingest_smoke_times_the_writers_garbage_collection() -> None:
     out = _run("bench_ingest.py")
-    assert re.search(r"main-process garbage collection: [\d.]+ ms/item in \d+ collections", out)
+    assert re.search(
+        r"main-process garbage collection: [\d.]+ ms/item in \d+ collections "
+        r"\(gen0 [\d.]+ s, gen1 [\d.]+ s, gen2 [\d.]+ s\)",
+        out,
+    )
     assert "thresholds (20000, 20, 100)" in out, out
 
 
