@@ -42,6 +42,9 @@ class IngestResult:
     seen: int
     new: int
     updated: int
+    # of the new and updated: stored without their cleaning or extraction, which raised
+    # (their errors are in article_errors)
+    failed: int = 0
 
     @property
     def unchanged(self) -> int:
