@@ -50,6 +50,12 @@ class IngestResult:
     def unchanged(self) -> int:
         return self.seen - self.new - self.updated
 
+    def failed_note(self) -> str:
+        """A report line's note of the articles stored without their processing."""
+        if not self.failed:
+            return ""
+        return f", {self.failed} stored without processing (an error: see `monitor errors`)"
+
 
 _SCHEMA = pa.schema(
     [

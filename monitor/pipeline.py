@@ -192,10 +192,11 @@ def clean_or_fail(
 
 def clean_many(entries: Sequence[FeedEntry], learned: frozenset[str]) -> list[CleanedEntry]:
     """``[clean_only(e, learned) ...]``; when one raises, each again with `clean_or_fail`."""
-    try:
-        return [clean_only(e, learned) for e in entries]
-    except Exception:
-        return [clean_or_fail(e, learned) for e in entries]
+    return each_or_fail(
+        lambda: [clean_only(e, learned) for e in entries],
+        entries,
+        lambda e: clean_or_fail(e, learned),
+    )
 
 
 def refilter_or_fail(c: CleanedEntry, learned: frozenset[str]) -> CleanedEntry:

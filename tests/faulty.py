@@ -42,6 +42,17 @@ def _check(text: str) -> None:
         raise IndexError("injected extraction fault")
 
 
+def faulty_extract(original: Callable) -> Callable:
+    """``original`` (Extractor.extract), raising on a text with EXTRACT_MARKER (for a
+    monkeypatch of the Extractor a runtime builds itself)."""
+
+    def extract(self, text, published=None):
+        _check(text)
+        return original(self, text, published)
+
+    return extract
+
+
 def faulty_cleaner(original: Callable) -> Callable:
     """``original`` (clean.clean_html_fragment), raising on a raw text with CLEAN_MARKER."""
 
