@@ -242,12 +242,21 @@ def _refilter_process_items(items, extractor, learned):
     """``_process_slim_items`` of the entries the items were cleaned from, from their
     cleaning (``pipeline.refilter``). An item is a CleanedEntry, or what `_ship_refilter`
     sends of one: (cleaned, date, entry when cleaning changed it else None)."""
-    # (entry when changed else None, cleaned, published)
-    done = each_or_fail(
-        lambda: [_refiltered(item, learned) for item in items],
-        items,
-        lambda item: _refiltered_or_fail(item, learned),
-    )
+
+    def staged() -> list:  # (entry when changed else None, cleaned, published)
+        done = []
+        for item in items:
+            if isinstance(item, CleanedEntry):
+                c = refilter(item, learned)
+                done.append(
+                    (None if c.entry is item.source else c.entry, c.cleaned, c.entry.published)
+                )
+            else:
+                first, published, changed = item
+                done.append((changed, clean.refilter(first, learned), published))
+        return done
+
+    done = each_or_fail(staged, items, lambda item: _refiltered_or_fail(item, learned))
     analysed = _analysed([(cleaned.text, published) for _, cleaned, published in done], extractor)
     return [
         (changed, cleaned, columns, sk)
@@ -255,17 +264,9 @@ def _refilter_process_items(items, extractor, learned):
     ]
 
 
-def _refiltered(item, learned: frozenset[str]) -> tuple:
-    """(entry when changed else None, cleaned again, published) of a refilter item."""
-    if isinstance(item, CleanedEntry):
-        c = refilter(item, learned)
-        return None if c.entry is item.source else c.entry, c.cleaned, c.entry.published
-    first, published, changed = item
-    return changed, clean.refilter(first, learned), published
-
-
 def _refiltered_or_fail(item, learned: frozenset[str]) -> tuple:
-    """`_refiltered`, or an empty cleaning carrying the error when it raises."""
+    """A refilter item cleaned again as `_refilter_process_items` does, or an empty cleaning
+    carrying the error when that raises."""
     if isinstance(item, CleanedEntry):
         c = refilter_or_fail(item, learned)
         return None if c.entry is item.source else c.entry, c.cleaned, c.entry.published
