@@ -1,4 +1,5 @@
-"""CLI commands over stored results: learned boilerplate and discovered officials."""
+"""CLI commands over stored results: learned boilerplate, discovered officials, and the
+articles stored without their processing."""
 
 from __future__ import annotations
 
@@ -19,6 +20,25 @@ def cmd_learned(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{feed}\t{learned_at:%Y-%m-%d}\t{text}")
     if not rows:
         print("no boilerplate learned yet", file=sys.stderr)
+    return 0
+
+
+def cmd_errors(args: argparse.Namespace, settings: Settings) -> int:
+    """The articles whose cleaning or extraction raised, newest first: which article, which
+    stage, the error (and its traceback with --traceback)."""
+    store = open_store(settings.db_path)
+    try:
+        rows = store.query("article_errors_list", feed=args.feed, n=args.limit)
+    finally:
+        store.close()
+    for at, feed, art_id, url, title, stage, kind, message, trace in rows:
+        print(
+            f"{at:%Y-%m-%d %H:%M}\t{feed}\t{art_id}\t{url or title or '-'}\t{stage}\t{kind}: {message}"
+        )
+        if args.traceback and trace:
+            print("\t" + trace.rstrip().replace("\n", "\n\t"))
+    if not rows:
+        print("no article errors: every stored article was processed", file=sys.stderr)
     return 0
 
 
@@ -75,6 +95,13 @@ def register(sub, with_db) -> None:
     p = with_db(sub.add_parser("learned", help="list paragraphs learned as a source's boilerplate"))
     p.add_argument("--feed", help="only this feed")
     p.set_defaults(func=cmd_learned)
+    p = with_db(
+        sub.add_parser("errors", help="list articles stored without their cleaning or extraction")
+    )
+    p.add_argument("--feed", help="only this feed")
+    p.add_argument("--limit", type=int, default=1000, help="at most this many (newest first)")
+    p.add_argument("--traceback", action="store_true", help="print each error's traceback")
+    p.set_defaults(func=cmd_errors)
     p = with_db(sub.add_parser("discovered", help="list or promote officials found by titles"))
     p.add_argument("--promote", metavar="NAME", help="add this discovered official to --registry")
     p.add_argument(

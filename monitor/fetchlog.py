@@ -42,10 +42,19 @@ class IngestResult:
     seen: int
     new: int
     updated: int
+    # of the new and updated: stored without their cleaning or extraction, which raised
+    # (their errors are in article_errors)
+    failed: int = 0
 
     @property
     def unchanged(self) -> int:
         return self.seen - self.new - self.updated
+
+    def failed_note(self) -> str:
+        """A report line's note of the articles stored without their processing."""
+        if not self.failed:
+            return ""
+        return f", {self.failed} stored without processing (an error: see `monitor errors`)"
 
 
 _SCHEMA = pa.schema(

@@ -47,7 +47,8 @@ class ImportReport:
         if self.error:
             return f"{self.path}: SKIPPED ({self.error})"
         r = self.result
-        return f"{self.path}: {self.feed}: {r.seen} items, {r.new} new, {r.updated} updated"
+        line = f"{self.path}: {self.feed}: {r.seen} items, {r.new} new, {r.updated} updated"
+        return line + r.failed_note()
 
 
 def import_file(path: Path, ingestor: Ingestor, source: str | None = None) -> ImportReport:

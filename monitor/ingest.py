@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
@@ -30,16 +30,20 @@ from monitor.parallel import Pending, ProcessPool, fewer_collections
 from monitor.pipeline import (
     CleanedEntry,
     ProcessedArticle,
-    clean_only,
+    clean_many,
     content_hash,
+    each_or_fail,
     refilter,
+    refilter_or_fail,
     touched_by,
 )
 from monitor.rows import (
     ExtractionColumns,
     analyse_columns,
+    analyse_columns_or_fail,
     article_rows,
     discovered_rows,
+    error_rows,
     mention_rows,
     quote_rows,
     removed_rows,
@@ -49,7 +53,9 @@ from monitor.stories import Sketch, StoryIndex, sketch
 
 log = logging.getLogger(__name__)
 
-CHILD_TABLES = ("removed_spans", "mentions", "quotes")
+# (article_errors: an article's row there describes its stored processing; an update
+# replaces it, as it replaces the others)
+CHILD_TABLES = ("removed_spans", "mentions", "quotes", "article_errors")
 LEARN_SAMPLE = 200
 # New articles of one feed between two learning passes once the feed has a full sample.
 # Learning reads the feed's LEARN_SAMPLE newest texts (a scan of the articles table); doing
@@ -561,7 +567,7 @@ class Ingestor:
         analysed: list[tuple[ExtractionColumns, Sketch] | None] = [None] * len(todo)
         keys: list[tuple[str, ...]] | None = None  # the workers' paragraph keys, if any
         if work.pending is None:
-            cleaned = [clean_only(e, learned) for e in todo]
+            cleaned = clean_many(todo, learned)
         elif work.extracted:
             done = work.pending.result()  # (changed or None, cleaned, extraction, sketch, keys)
             cleaned = [_cleaned_entry(e, d[:2]) for e, d in zip(todo, done, strict=True)]
@@ -599,10 +605,15 @@ class Ingestor:
             args = [(cleaned[i].cleaned.text, cleaned[i].entry.published) for i in missing]
             redo = self._submit(args, "analyse")
         else:
-            for i in missing:
-                analysed[i] = analyse_columns(
-                    cleaned[i].cleaned.text, cleaned[i].entry.published, self.extractor
-                )
+            args = [(cleaned[i].cleaned.text, cleaned[i].entry.published) for i in missing]
+            extractor = self.extractor
+            done = each_or_fail(
+                lambda: [analyse_columns(text, at, extractor) for text, at in args],
+                args,
+                lambda a: analyse_columns_or_fail(a[0], a[1], extractor),
+            )
+            for i, x in zip(missing, done, strict=True):
+                analysed[i] = x
 
         def finish() -> list[ProcessedArticle]:
             if redone is not None:  # (changed entry or None, cleaned, extraction, sketch)
@@ -639,8 +650,13 @@ class Ingestor:
         than cleaning the entry again; shipping them to the pool and waiting cost more)."""
         if stale is None:
             stale = [i for i, c in enumerate(cleaned) if touched_by(c.cleaned, newly)]
-        for i in stale:
-            cleaned[i], analysed[i] = refilter(cleaned[i], learned), None
+        again = each_or_fail(
+            lambda: [refilter(cleaned[i], learned) for i in stale],
+            stale,
+            lambda i: refilter_or_fail(cleaned[i], learned),
+        )
+        for i, c in zip(stale, again, strict=True):
+            cleaned[i], analysed[i] = c, None
 
     def _due_to_learn(self, feed: str, new_articles: int) -> bool:
         state = self._learn_state.setdefault(feed, _LearnState())
@@ -722,6 +738,9 @@ class Ingestor:
             insert_arrow(cur, "removed_spans", removed_rows(processed))
             insert_arrow(cur, "mentions", mention_rows(processed, stories))
             insert_arrow(cur, "quotes", quote_rows(processed, stories))
+            failed = [p for p in processed if p.error is not None]
+            if failed:
+                insert_arrow(cur, "article_errors", error_rows(failed, now))
             if left is not None:
                 aggregates.refresh_cells(cur, left)
             written = [p.entry.article_id for p in processed]
@@ -755,6 +774,8 @@ class Ingestor:
         for s in saved:  # only once committed: a rolled-back batch stored nothing
             if s is not None:
                 self._learn_state.setdefault(s[0], _LearnState()).persisted = s[1]
+        if failed:
+            _report_failures(group, failed)
 
     def _upsert_discovered(self, cur, processed, now: datetime) -> None:
         rows = discovered_rows(processed, now)
@@ -783,6 +804,33 @@ class Ingestor:
         }
         rows.extend((feed, key, examples.get(key, key)) for key in sorted(fresh))
         return feed, stored | fresh
+
+
+def _report_failures(group: list[_Ready], failed: list[ProcessedArticle]) -> None:
+    """Once the articles whose cleaning or extraction raised are stored: a warning with the
+    traceback for each (once: an unchanged re-poll does not process them again), and their
+    count in their batches' results (the import's and the poll's reports)."""
+    for p in failed:
+        e, err = p.entry, p.error
+        log.warning(
+            "article %s of feed %s (%s) stored without its %s: %s: %s\n%s",
+            e.article_id, e.feed, e.url or e.title or "no url", _STAGES.get(err.stage, err.stage),
+            err.error_type, err.message, err.trace.rstrip(),
+        )  # fmt: skip
+    ids = {p.entry.article_id for p in failed}
+    for r in group:
+        n = sum(1 for p in r.processed if p.entry.article_id in ids)
+        if not n:
+            continue
+        r.result = replace(r.result, failed=n)
+        r.fetches = [
+            (record, None if res is None else replace(res, failed=n if part is None
+                                                      else len(ids.intersection(part))))
+            for (record, res), (_, part) in zip(r.fetches, r.work.batch.parts, strict=True)
+        ]  # fmt: skip
+
+
+_STAGES = {"clean": "cleaning", "extract": "extraction"}
 
 
 def _insert_learned(cur, rows: list[tuple[str, str, str]], now: datetime) -> None:

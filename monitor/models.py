@@ -9,8 +9,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class ArticleError:
+    """Why an article was stored without (part of) its processing: the stage that raised
+    ("clean", or "extract": extraction and the story sketch), the exception's type name and
+    message, and its formatted traceback (made where it was raised: a pool worker)."""
+
+    stage: str
+    error_type: str
+    message: str
+    trace: str = ""
+
+    def line(self) -> str:
+        return f"{self.stage}: {self.error_type}: {self.message}"
+
+
+def with_error(value, error: ArticleError):
+    """``value`` (a CleanedArticle, Extraction or rows.ExtractionColumns made for an article
+    whose processing raised) marked with ``error``; returns it. ``error`` is a class
+    attribute (None) of those types, set on an instance only when processing failed: as a
+    field it would add a key to every article's pickle, which the main process (the ingest's
+    bottleneck) unpickles for every article. So it takes no part in equality."""
+    object.__setattr__(value, "error", error)
+    return value
 
 
 @dataclass(frozen=True)
@@ -33,6 +59,8 @@ class CleanedArticle:
     # before it. With it `clean.refilter` can redo the learned-key step without the raw
     # text. Not part of equality: it is bookkeeping, not content.
     kept_at: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    # set by `with_error` on the empty cleaning of an article whose cleaning raised
+    error: ClassVar[ArticleError | None] = None
 
     @property
     def text(self) -> str:
@@ -93,6 +121,8 @@ class Extraction:
     mentions: tuple[Mention, ...] = ()
     quotes: tuple[Quote, ...] = ()
     discovered: tuple[Discovered, ...] = ()
+    # set by `with_error` on the empty extraction of an article whose extraction raised
+    error: ClassVar[ArticleError | None] = None
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,15 @@ from monitor.pipeline import (
     ProcessedArticle,
     analyse_many,
     clean_only,
+    clean_or_fail,
+    cleaning_failed,
+    each_or_fail,
     process_entry,
+    process_or_fail,
     refilter,
+    refilter_or_fail,
 )
-from monitor.rows import extraction_columns
+from monitor.rows import analyse_columns_or_fail, extraction_columns
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +155,20 @@ def _worker_extractor() -> Extractor:
 
 
 # ---- what one chunk does (module-level: the pool pickles them by name)
+#
+# Each kind runs its chunk stage by stage with no per-article try; if a stage raises (one
+# article's cleaning or extraction hit a bug), that stage is done again article by article
+# (`pipeline.each_or_fail`), and a failing article comes back with its error
+# (`models.ArticleError`: the ingestor stores it and records the error) instead of failing
+# the chunk, and with it the batch.
 
 
 def _process_items(items, extractor, learned):
-    return [process_entry(e, extractor, learned) for e in items]
+    return each_or_fail(
+        lambda: [process_entry(e, extractor, learned) for e in items],
+        items,
+        lambda e: process_or_fail(e, extractor, learned),
+    )
 
 
 # The ingestor's kinds: results carry no copy of what the main process sent (the entry and
@@ -168,16 +183,29 @@ def _clean_keyed(entry: FeedEntry, learned: frozenset[str]) -> tuple[CleanedEntr
     return clean_only(entry, learned, keys=keys), tuple(keys)
 
 
+def _clean_keyed_or_fail(entry: FeedEntry, learned: frozenset[str]) -> tuple[CleanedEntry, tuple]:
+    keys: list[str] = []
+    return clean_or_fail(entry, learned, keys=keys), tuple(keys)
+
+
+def _cleaned_keyed(items, learned: frozenset[str]) -> list[tuple[CleanedEntry, tuple]]:
+    """``[_clean_keyed(e, learned) ...]``; a failing cleaning costs its own article only."""
+    return each_or_fail(
+        lambda: [_clean_keyed(e, learned) for e in items],
+        items,
+        lambda e: _clean_keyed_or_fail(e, learned),
+    )
+
+
 def _clean_slim_items(items, extractor, learned):
     """(entry when cleaning changed it (a page's own title/date) else None, cleaned, the
     ``learned.paragraph_key`` of each kept paragraph). The ingestor asks for this kind for a
     batch that is about to learn, and learning keys every paragraph: made here, the keys
     cost the main process (the bottleneck) a hash each instead of ~3.4 us a paragraph."""
-    out = []
-    for e in items:
-        c, keys = _clean_keyed(e, learned)
-        out.append((None if c.entry is e else c.entry, c.cleaned, keys))
-    return out
+    return [
+        (None if c.entry is e else c.entry, c.cleaned, keys)
+        for e, (c, keys) in zip(items, _cleaned_keyed(items, learned), strict=True)
+    ]
 
 
 def _process_slim_items(items, extractor, learned):
@@ -186,7 +214,11 @@ def _process_slim_items(items, extractor, learned):
     tables) between two extractions evicted the extractor's tables from the caches; staged,
     the same results cost ~15% less CPU (in-process A/B, chunks of 5-25 synthetic articles).
     The same holds for the re-clean of `_refilter_process_items` (~7-11%)."""
-    done = [clean_only(e, learned) for e in items]
+    done = each_or_fail(
+        lambda: [clean_only(e, learned) for e in items],
+        items,
+        lambda e: clean_or_fail(e, learned),
+    )
     analysed = _analysed([(c.cleaned.text, c.entry.published) for c in done], extractor)
     return [
         (None if c.entry is e else c.entry, c.cleaned, columns, sk)
@@ -198,7 +230,7 @@ def _process_keyed_items(items, extractor, learned):
     """``_process_slim_items`` with each kept paragraph's ``learned.paragraph_key`` last (the
     ingestor's kind for a batch that is not about to learn: it keeps the key hashes of every
     article it writes for the feed's next learning pass, `learned.RecentKeys`)."""
-    done = [_clean_keyed(e, learned) for e in items]
+    done = _cleaned_keyed(items, learned)
     analysed = _analysed([(c.cleaned.text, c.entry.published) for c, _ in done], extractor)
     return [
         (None if c.entry is e else c.entry, c.cleaned, columns, sk, keys)
@@ -210,19 +242,39 @@ def _refilter_process_items(items, extractor, learned):
     """``_process_slim_items`` of the entries the items were cleaned from, from their
     cleaning (``pipeline.refilter``). An item is a CleanedEntry, or what `_ship_refilter`
     sends of one: (cleaned, date, entry when cleaning changed it else None)."""
-    done = []  # (entry when changed else None, cleaned, published)
-    for item in items:
-        if isinstance(item, CleanedEntry):
-            c = refilter(item, learned)
-            done.append((None if c.entry is item.source else c.entry, c.cleaned, c.entry.published))
-        else:
-            first, published, changed = item
-            done.append((changed, clean.refilter(first, learned), published))
+
+    def staged() -> list:  # (entry when changed else None, cleaned, published)
+        done = []
+        for item in items:
+            if isinstance(item, CleanedEntry):
+                c = refilter(item, learned)
+                done.append(
+                    (None if c.entry is item.source else c.entry, c.cleaned, c.entry.published)
+                )
+            else:
+                first, published, changed = item
+                done.append((changed, clean.refilter(first, learned), published))
+        return done
+
+    done = each_or_fail(staged, items, lambda item: _refiltered_or_fail(item, learned))
     analysed = _analysed([(cleaned.text, published) for _, cleaned, published in done], extractor)
     return [
         (changed, cleaned, columns, sk)
         for (changed, cleaned, _), (columns, sk) in zip(done, analysed, strict=True)
     ]
+
+
+def _refiltered_or_fail(item, learned: frozenset[str]) -> tuple:
+    """A refilter item cleaned again as `_refilter_process_items` does, or an empty cleaning
+    carrying the error when that raises."""
+    if isinstance(item, CleanedEntry):
+        c = refilter_or_fail(item, learned)
+        return None if c.entry is item.source else c.entry, c.cleaned, c.entry.published
+    first, published, changed = item
+    try:
+        return changed, clean.refilter(first, learned), published
+    except Exception as exc:
+        return changed, cleaning_failed(exc), published
 
 
 def _ship_refilter(items: list) -> list:
@@ -240,7 +292,13 @@ def _analysed(items: list[tuple[str, datetime]], extractor: Extractor) -> list:
     """``[rows.analyse_columns(text, published, extractor) ...]`` of (text, published)
     pairs (the "analyse" kind), computed stage by stage over the chunk
     (`pipeline.analyse_many`): the same results."""
-    return [(extraction_columns(x, extractor), sk) for x, sk in analyse_many(items, extractor)]
+    return each_or_fail(
+        lambda: [
+            (extraction_columns(x, extractor), sk) for x, sk in analyse_many(items, extractor)
+        ],
+        items,
+        lambda item: analyse_columns_or_fail(item[0], item[1], extractor),
+    )
 
 
 def _call_items(items, extractor, fn):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time
@@ -10,7 +11,7 @@ from datetime import datetime, time
 from monitor import clean
 from monitor import learned as learned_mod
 from monitor.extract import Extractor
-from monitor.models import CleanedArticle, Extraction, FeedEntry
+from monitor.models import ArticleError, CleanedArticle, Extraction, FeedEntry, with_error
 from monitor.stories import Sketch, sketch, sketch_many
 
 
@@ -24,6 +25,11 @@ class ProcessedArticle:
     # The story index's view of the cleaned text, made where the text was extracted (a
     # pool worker) so the main process only inserts and queries the index.
     sketch: Sketch | None = None
+
+    @property
+    def error(self) -> ArticleError | None:
+        """Why the article is stored without its cleaning or extraction (None: it is not)."""
+        return self.cleaned.error or self.extraction.error
 
 
 def content_hash(entry: FeedEntry) -> str:
@@ -141,3 +147,100 @@ def touched_by(
     return any(kept_key(p) in keys for p in cleaned.paragraphs) or any(
         r.reason.startswith(_KEYED_REMOVALS) and key(r.text) in keys for r in cleaned.removed
     )
+
+
+# ---- an article whose cleaning or extraction raises costs that article only
+#
+# The batch functions run a chunk as before (staged, no per-article try); only when that
+# raises is the chunk done again article by article, each failure caught and carried with
+# the article (`ArticleError`) to the ingestor, which stores the article with what did
+# succeed and records the error (article_errors). An article whose cleaning failed keeps an
+# empty text: the cleaner's output is what every later stage (extraction, the keyword index,
+# stories, learned boilerplate) trusts, and the raw content stays in the store, so a fixed
+# version's `monitor reprocess` (or the item's next change) processes it in full.
+
+TRACE_CHARS = 4_000  # the end of a traceback is where it raised
+MESSAGE_CHARS = 500
+
+
+def article_error(stage: str, exc: Exception) -> ArticleError:
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return ArticleError(stage, type(exc).__name__, str(exc)[:MESSAGE_CHARS], trace[-TRACE_CHARS:])
+
+
+def cleaning_failed(exc: Exception) -> CleanedArticle:
+    """What is stored as the cleaning of an entry whose cleaning raised: no paragraphs (see
+    above), the error."""
+    return with_error(CleanedArticle(None, None, ()), article_error("clean", exc))
+
+
+def failed_cleaning(entry: FeedEntry, exc: Exception) -> CleanedEntry:
+    return CleanedEntry(entry, entry, cleaning_failed(exc))
+
+
+def clean_or_fail(
+    entry: FeedEntry, learned: frozenset[str] = frozenset(), *, keys: list[str] | None = None
+) -> CleanedEntry:
+    """`clean_only`, or `failed_cleaning` when it raises (``keys`` then stays empty)."""
+    try:
+        return clean_only(entry, learned, keys=keys)
+    except Exception as exc:
+        if keys is not None:
+            keys.clear()
+        return failed_cleaning(entry, exc)
+
+
+def clean_many(entries: Sequence[FeedEntry], learned: frozenset[str]) -> list[CleanedEntry]:
+    """``[clean_only(e, learned) ...]``; when one raises, each again with `clean_or_fail`."""
+    return each_or_fail(
+        lambda: [clean_only(e, learned) for e in entries],
+        entries,
+        lambda e: clean_or_fail(e, learned),
+    )
+
+
+def refilter_or_fail(c: CleanedEntry, learned: frozenset[str]) -> CleanedEntry:
+    """`refilter`, or an empty cleaning with the error when it raises (the page's own title
+    and date, from the first cleaning, stand)."""
+    try:
+        return refilter(c, learned)
+    except Exception as exc:
+        return CleanedEntry(c.source, c.entry, cleaning_failed(exc))
+
+
+def failed_extraction(exc: Exception) -> Extraction:
+    return with_error(Extraction(), article_error("extract", exc))
+
+
+def sketch_or_empty(text: str) -> Sketch:
+    """The text's sketch, or the empty text's when sketching it raises (stories then do not
+    group the article; its extraction's error already says what failed)."""
+    try:
+        return sketch(text)
+    except Exception:
+        return sketch("")
+
+
+def process_or_fail(
+    entry: FeedEntry, extractor: Extractor, learned: frozenset[str] = frozenset()
+) -> ProcessedArticle:
+    """`process_entry`, with a failing stage's error carried instead of raised."""
+    c = clean_or_fail(entry, learned)
+    try:
+        return extract_cleaned(c, extractor)
+    except Exception as exc:
+        sk = sketch_or_empty(c.cleaned.text)
+        return ProcessedArticle(c.entry, c.cleaned, failed_extraction(exc), sk)
+
+
+def each_or_fail(run: Callable[[], list], items: Sequence, one: Callable) -> list:
+    """``run()`` (a chunk's work, staged: the hot path, one try for all of it), or, when it
+    raises, ``[one(item) ...]``, where ``one`` carries an article's failure instead of
+    raising it: only the failing article is affected, and nothing is added per article
+    while nothing fails."""
+    try:
+        return run()
+    except Exception:  # (redone outside this block: an article's error chains to it else)
+        failed = True
+    assert failed
+    return [one(item) for item in items]

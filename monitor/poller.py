@@ -71,7 +71,9 @@ class PollReport:
         if self.status == 304:
             return f"{self.feed}: not modified"
         r = self.result
-        return f"{self.feed}: {r.seen} items, {r.new} new, {r.updated} updated" if r else self.feed
+        if r is None:
+            return self.feed
+        return f"{self.feed}: {r.seen} items, {r.new} new, {r.updated} updated" + r.failed_note()
 
 
 def load_health(store: Store) -> dict[str, FeedHealth]:

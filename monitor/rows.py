@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 import numpy as np
 import pyarrow as pa
 
-from monitor.models import Discovered, Extraction
-from monitor.pipeline import ProcessedArticle, analyse
+from monitor.models import ArticleError, Discovered, Extraction, with_error
+from monitor.pipeline import ProcessedArticle, analyse, article_error, sketch_or_empty
 from monitor.stories import Sketch
 
 
@@ -167,6 +168,8 @@ class ExtractionColumns:
     mentions: tuple[tuple, ...]
     quotes: tuple[tuple, ...]
     discovered: tuple[Discovered, ...]
+    # set by `models.with_error` on the empty columns of an article whose extraction raised
+    error: ClassVar[ArticleError | None] = None
 
 
 MENTION_COLUMNS = MENTION_KEYS[1:9]  # kind … spokesperson
@@ -204,6 +207,43 @@ def analyse_columns(text: str, published: datetime, extractor) -> tuple[Extracti
     """`pipeline.analyse` with the extraction as columns (what the ingestor stores)."""
     extraction, sk = analyse(text, published, extractor)
     return extraction_columns(extraction, extractor), sk
+
+
+def analyse_columns_or_fail(
+    text: str, published: datetime, extractor
+) -> tuple[ExtractionColumns, Sketch]:
+    """`analyse_columns`, or no mentions and quotes with the error when it raises."""
+    try:
+        return analyse_columns(text, published, extractor)
+    except Exception as exc:
+        empty = with_error(ExtractionColumns((), (), ()), article_error("extract", exc))
+        return empty, sketch_or_empty(text)
+
+
+ERROR_KEYS = (
+    "article_id",
+    "feed",
+    "url",
+    "title",
+    "stage",
+    "error_type",
+    "message",
+    "traceback",
+    "recorded_at",
+)
+
+
+def error_rows(failed: Sequence[ProcessedArticle], now: datetime) -> pa.Table:
+    """article_errors rows of articles stored without their cleaning or extraction."""
+    rows = []
+    for p in failed:
+        e, err = p.entry, p.error
+        rows.append(
+            (e.article_id, e.feed, e.url, e.title or p.cleaned.title, err.stage, err.error_type,
+             err.message, err.trace, now)
+        )  # fmt: skip
+    types = {**{k: pa.string() for k in ERROR_KEYS}, "recorded_at": pa.timestamp("us")}
+    return _table(ERROR_KEYS, rows, types)
 
 
 def _columns(keys: Sequence[str], columns: list[list], types: dict[str, pa.DataType]) -> pa.Table:

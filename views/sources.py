@@ -39,6 +39,7 @@ def health(ctx: d.Context) -> None:
                 "last_error",
                 "failures_in_row",
                 "items_per_day",
+                "article_errors",
                 "next_poll_at",
                 "configured",
             ]
@@ -55,10 +56,50 @@ def health(ctx: d.Context) -> None:
             "last_error": st.column_config.TextColumn("Error", width="large"),
             "failures_in_row": "Failures in a row",
             "items_per_day": st.column_config.NumberColumn("Items/day (7 d)", format="%.1f"),
+            "article_errors": st.column_config.NumberColumn(
+                "Articles not processed",
+                format="%d",
+                help="stored without their cleaning or extraction, which raised (listed below)",
+            ),
             "next_poll_at": st.column_config.DatetimeColumn(
                 "Next poll (UTC)", format="YYYY-MM-DD HH:mm"
             ),
             "configured": "In feeds file",
+        },
+    )
+
+
+# Article errors listed on the page (the newest; `monitor errors` lists them all).
+ERRORS_SHOWN = 200
+
+
+def article_errors(ctx: d.Context) -> None:
+    """Articles stored without their cleaning or extraction: which, where, and the error.
+    Drawn only when there are some."""
+    table = ctx.raw("article_errors_list", feed=None, n=ERRORS_SHOWN)
+    if table.empty:
+        return
+    st.subheader("Articles stored without their processing")
+    st.caption(
+        "Cleaning or extraction raised on these articles (a bug on some odd input): each is "
+        "stored with its raw content, and with its cleaned text if cleaning worked, but with "
+        "no mentions or quotes. A changed item or `monitor reprocess` processes it again."
+    )
+    st.dataframe(
+        d.with_links(table)[
+            ["recorded_at", "feed", "title", "url", "stage", "error_type", "message"]
+        ],
+        hide_index=True,
+        column_config={
+            "recorded_at": st.column_config.DatetimeColumn(
+                "Recorded (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "feed": "Feed",
+            "title": "Title",
+            "url": st.column_config.LinkColumn("Article", validate=r"^https?://"),
+            "stage": "Stage",
+            "error_type": "Error",
+            "message": st.column_config.TextColumn("Message", width="large"),
         },
     )
 
@@ -165,6 +206,7 @@ st.title("Sources")
 ctx = d.context()
 st.caption(f"Feeds file: {d.md(ctx.settings.feeds_path)} · database: {d.md(ctx.settings.db_path)}")
 d.safe("Feed health", lambda: health(ctx))
+d.safe("Article errors", lambda: article_errors(ctx))
 access = d.current_access(ctx.settings)
 if not access.allowed:
     st.warning(access.reason, icon=":material/lock:")
